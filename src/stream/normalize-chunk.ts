@@ -1,0 +1,125 @@
+import { normalizeFinishReason } from "../core/finish-reason.js";
+import type { ProviderHooks } from "../providers/preset.js";
+import type { ChatCompletionChunk, ChatCompletionChunkChoice } from "../types.js";
+import { ThinkTagSplitter } from "./think-tags.js";
+import { ToolCallCorrelator } from "./tool-calls.js";
+
+interface ChoiceState {
+  tools: ToolCallCorrelator | undefined;
+  think: ThinkTagSplitter | undefined;
+  finished: boolean;
+}
+
+/** Thrown out of `ChunkNormalizer.push` when a chunk says the generation failed (OpenRouter's `finish_reason: "error"`, S5). */
+export class ChunkErrorSignal {
+  constructor(readonly chunk: Record<string, any>) {}
+}
+
+/**
+ * Turns each raw parsed chunk into a canonical `ChatCompletionChunk`, in place (the object is
+ * ours: freshly parsed). Stateful per stream: it remembers metadata (C7), correlates tool calls
+ * and splits think tags across chunks.
+ */
+export class ChunkNormalizer {
+  private id = "";
+  private model = "";
+  private created = 0;
+  private readonly choices: ChoiceState[] = [];
+
+  constructor(
+    private readonly hooks: ProviderHooks | undefined,
+    private readonly thinkTags: boolean,
+    fallbackModel: string | undefined,
+  ) {
+    this.model = fallbackModel ?? "";
+  }
+
+  push(raw: Record<string, any>): ChatCompletionChunk {
+    this.hooks?.normalizeChunk?.(raw);
+    // C7: a placeholder first chunk may have empty id/model; take them from the first that has them.
+    if (typeof raw.id === "string" && raw.id !== "") { if (!this.id) this.id = raw.id; } else raw.id = this.id;
+    if (typeof raw.model === "string" && raw.model !== "") this.model = raw.model;
+    else raw.model = this.model;
+    if (typeof raw.created === "number") { if (!this.created) this.created = raw.created; } else raw.created = this.created || (this.created = Math.floor(Date.now() / 1000));
+    raw.object = "chat.completion.chunk";
+    // C1/C2: `choices` may be [], null or absent (usage frames).
+    const choices = raw.choices;
+    if (!Array.isArray(choices)) raw.choices = [];
+    else for (let i = 0; i < choices.length; i++) this.choice(choices[i], i, raw);
+    return raw as ChatCompletionChunk;
+  }
+
+  /** The stream ended: release text held by think-tag splitters and tool calls still waiting for a name. */
+  flush(): ChatCompletionChunk | undefined {
+    const out: ChatCompletionChunkChoice[] = [];
+    this.choices.forEach((st, index) => {
+      const delta: Record<string, unknown> = {};
+      if (st.think) {
+        const { content, reasoning } = st.think.flush();
+        if (content) delta.content = content;
+        if (reasoning) delta.reasoning_content = reasoning;
+      }
+      const tools = st.tools?.flush();
+      if (tools && tools.length) delta.tool_calls = tools;
+      if (Object.keys(delta).length) out.push({ index, delta, finish_reason: null });
+    });
+    if (!out.length) return undefined;
+    return { id: this.id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: out };
+  }
+
+  private state(index: number): ChoiceState {
+    return (this.choices[index] ??= {
+      tools: undefined,
+      think: this.thinkTags ? new ThinkTagSplitter() : undefined,
+      finished: false,
+    });
+  }
+
+  private choice(c: Record<string, any>, position: number, raw: Record<string, any>): void {
+    if (!c || typeof c !== "object") {
+      c = {};
+      raw.choices[position] = c;
+    }
+    // C3: Cloudflare Workers AI omits `index`.
+    if (typeof c.index !== "number") c.index = position;
+    const st = this.state(c.index);
+    // Some servers put the delta under `message`.
+    let delta = c.delta;
+    if (!delta || typeof delta !== "object") delta = c.delta = c.message && typeof c.message === "object" ? c.message : {};
+    if (delta === c.message) delete c.message;
+
+    // R1/R2: reasoning arrives as `reasoning_content` (DeepSeek, vLLM, llama.cpp) or `reasoning` (Ollama, Groq, OpenRouter).
+    if ("reasoning" in delta) {
+      if (typeof delta.reasoning_content !== "string" && typeof delta.reasoning === "string") delta.reasoning_content = delta.reasoning;
+      delete delta.reasoning;
+    }
+    if (delta.reasoning_content === null || delta.reasoning_content === "") delete delta.reasoning_content;
+
+    if (st.think && typeof delta.content === "string" && delta.content !== "") {
+      const { content, reasoning } = st.think.push(delta.content);
+      delta.content = content;
+      if (reasoning) delta.reasoning_content = (delta.reasoning_content ?? "") + reasoning;
+    }
+
+    const tc = delta.tool_calls;
+    if (tc != null) {
+      if (Array.isArray(tc) && tc.length) {
+        const tools = (st.tools ??= new ToolCallCorrelator());
+        const norm = tools.push(tc);
+        if (norm.length) delta.tool_calls = norm;
+        else delete delta.tool_calls;
+      } else delete delta.tool_calls;
+    }
+
+    // F2, F3, F4. F5: the delta above is applied before the finish reason by the consumer.
+    const fr = c.finish_reason;
+    if (fr === null || fr === undefined || fr === "") c.finish_reason = null;
+    else {
+      const n = normalizeFinishReason(fr, st.tools?.seen ?? false);
+      if (n.error) throw new ChunkErrorSignal(raw);
+      c.finish_reason = n.value;
+      if (n.raw !== undefined) c.raw_finish_reason = n.raw;
+      if (n.value) st.finished = true;
+    }
+  }
+}
