@@ -1,0 +1,25 @@
+/**
+ * mimir-llm: one OpenAI-compatible client for every LLM provider.
+ *
+ * @example
+ * import { createClient } from "mimir-llm";
+ * const llm = createClient({ provider: "groq" });
+ * const stream = await llm.chat.completions.create({ messages: [{ role: "user", content: "Hi" }], stream: true });
+ * for await (const text of stream.textStream) process.stdout.write(text);
+ *
+ * @packageDocumentation
+ */
+export { createClient } from "./client.js";
+export type { LlmClient, ChatCompletions, CompleteOptions } from "./client.js";
+export type { ClientOptions, RequestOptions, FetchLike } from "./core/options.js";
+export type { RateLimitOptions } from "./http/rate-limiter.js";
+export { ChatStream } from "./stream/chat-stream.js";
+export { ChatCompletionAccumulator } from "./stream/accumulate.js";
+export { SseDecoder } from "./stream/sse.js";
+export type { SseEvent } from "./stream/sse.js";
+export { parseToolArguments } from "./core/tool-arguments.js";
+export { defineProvider } from "./providers/preset.js";
+export type { ProviderPreset, ProviderCapabilities, ProviderHooks, AdaptContext, ErrorInfo } from "./providers/preset.js";
+export { presets } from "./providers/index.js";
+export * from "./errors.js";
+export type * from "./types.js";
