@@ -56,7 +56,8 @@ export async function startSimulator(options: SimulatorOptions = {}, engine = ne
       }
       res.end();
     } catch (e) {
-      if (e instanceof DropConnection) res.socket?.destroy();
+      // Flush what was written, then cut the TCP connection without ending the HTTP body.
+      if (e instanceof DropConnection) res.socket?.end();
       else if (!res.headersSent) res.writeHead(500).end(String(e));
       else res.socket?.destroy();
     }
