@@ -118,18 +118,18 @@ export class SimulatorEngine {
     const head = this.queue[0];
     const isChat = method === "POST" && route === "/chat/completions";
     // Errors and raw replies apply to any endpoint; chat replies only to chat.
-    let chatReply: SimChatReply | undefined;
-    if (head && (head.kind === "error" || head.kind === "raw" || isChat)) {
+    if (head && (head.kind === "error" || head.kind === "raw")) {
       this.queue.shift();
       if (head.kind === "error") return this.error(head);
-      if (head.kind === "raw") return this.bytes(head.status ?? 200, { "content-type": head.contentType ?? "text/event-stream", ...head.headers }, [head.body], head, signal);
-      chatReply = head;
+      return this.bytes(head.status ?? 200, { "content-type": head.contentType ?? "text/event-stream", ...head.headers }, [head.body], head, signal);
     }
     if (isChat) {
       if (!body || !Array.isArray(body.messages)) return this.error({ kind: "error", status: 400, message: "'messages' is a required property", type: "invalid_request_error" });
+      // A request the server refuses does not use up the scripted reply.
       const invalid = this.check(body);
       if (invalid) return invalid;
-      return this.chat(chatReply ?? { text: echo(body) }, body, signal);
+      const reply = head ? (this.queue.shift() as SimChatReply) : { text: echo(body) };
+      return this.chat(reply, body, signal);
     }
     if (method === "POST" && route === "/embeddings") {
       const invalid = this.check(body ?? {});
