@@ -33,6 +33,8 @@ export interface RecordedRequest {
 export interface SimResponse {
   status: number;
   headers: Record<string, string>;
+  /** Wait this long before sending the headers. */
+  delayMs: number;
   body: AsyncIterable<Uint8Array>;
 }
 
@@ -205,8 +207,8 @@ export class SimulatorEngine {
     return {
       status,
       headers,
+      delayMs: delivery.delayMs ?? 0,
       body: (async function* () {
-        if (delivery.delayMs) await wait(delivery.delayMs);
         // Split mode: the text frames are cut at byte offsets regardless of frame boundaries (S3).
         if (delivery.split !== undefined) {
           const textEnd = frames.findIndex((f) => typeof f === "function");

@@ -17,6 +17,8 @@ export function simulatorFetch(options: SimulatorOptions = {}, engine = new Simu
     init.signal?.addEventListener("abort", () => ac.abort(), { once: true });
     if (init.signal?.aborted) throw init.signal.reason;
     const out = engine.handle(init.method ?? "GET", url.pathname + url.search, headers, typeof init.body === "string" ? init.body : "", ac.signal);
+    if (out.delayMs) await new Promise((r) => setTimeout(r, out.delayMs));
+    if (init.signal?.aborted) throw init.signal.reason;
     const it = out.body[Symbol.asyncIterator]();
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {

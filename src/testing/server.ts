@@ -47,6 +47,8 @@ export async function startSimulator(options: SimulatorOptions = {}, engine = ne
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers[k] = v;
       const out = engine.handle(req.method ?? "GET", req.url ?? "/", headers, raw, ac.signal);
+      if (out.delayMs) await new Promise((r) => setTimeout(r, out.delayMs));
+      if (ac.signal.aborted) return;
       res.socket?.setNoDelay(true);
       res.writeHead(out.status, out.headers);
       res.flushHeaders();
