@@ -15,13 +15,13 @@ export function buildChatBody(params: ChatCompletionCreateParams, cfg: ResolvedC
     throw new ConfigError("chat.completions.create needs { messages: [...] }");
   }
   const caps = cfg.preset.capabilities ?? {};
-  const body: Record<string, unknown> = { ...params };
-  const model = params.model ?? cfg.model;
+  const body: Record<string, unknown> = cfg.defaults ? { ...cfg.defaults, ...params } : { ...params };
+  const model = (body.model as string | undefined) ?? cfg.model;
   if (!model) throw new ConfigError(`no model: pass { model } in the request or createClient({ model }) (provider "${cfg.preset.id}" has no default)`);
   body.model = model;
 
   // C6: ask for usage in streams where the server can give it; Q1: not where it rejects the option.
-  if (params.stream && caps.streamUsage !== false && params.stream_options === undefined && !cfg.learned.has("stream_options")) {
+  if (params.stream && caps.streamUsage !== false && body.stream_options === undefined && !cfg.learned.has("stream_options")) {
     body.stream_options = { include_usage: true };
   }
   if (!params.stream) delete body.stream_options;

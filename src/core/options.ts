@@ -1,6 +1,6 @@
 import type { RateLimitOptions } from "../http/rate-limiter.js";
 import type { ProviderPreset } from "../providers/preset.js";
-import type { LlmWarning } from "../types.js";
+import type { ChatCompletionCreateParams, LlmWarning } from "../types.js";
 
 /** The `fetch` signature mimir-llm needs; pass your own (a proxy agent, a test double of a server) via `fetch`. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -28,6 +28,8 @@ export interface ClientOptions {
   timeout?: number;
   /** Longest silence allowed between stream chunks, in ms [60 000]. */
   idleTimeout?: number;
+  /** Default chat parameters (temperature, max_tokens, …); each request's own win. */
+  defaults?: Partial<Omit<ChatCompletionCreateParams, "messages" | "stream">>;
   /** Client-side rate limiting and the server-header gate. */
   rateLimit?: RateLimitOptions;
   /** Headers sent with every request. */

@@ -15,6 +15,7 @@ export interface ResolvedConfig {
   timeout: number;
   idleTimeout: number;
   headers: Record<string, string>;
+  defaults: Record<string, unknown> | undefined;
   thinkTags: boolean;
   fetch: FetchLike;
   limiter: RateLimiter;
@@ -116,6 +117,7 @@ export function resolveConfig(options: ClientOptions = {}): ResolvedConfig {
     timeout: checkNumber(options.timeout, "timeout", 600_000, 1),
     idleTimeout: checkNumber(options.idleTimeout, "idleTimeout", 60_000, 1),
     headers: { ...options.headers },
+    defaults: options.defaults && Object.keys(options.defaults).length ? { ...options.defaults } : undefined,
     thinkTags: options.thinkTags ?? preset.capabilities?.thinkTags ?? false,
     fetch: options.fetch ? options.fetch : (input, init) => globalThis.fetch(input, init),
     limiter: new RateLimiter(rl),

@@ -11,7 +11,7 @@ import { sleep } from "./sleep.js";
 
 /** One logical request: what to send and how. */
 export interface RequestSpec {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "DELETE";
   path: string;
   /** JSON body; may be changed in place when a server rejects a parameter (Q1/Q2). */
   body?: Record<string, unknown>;
@@ -84,7 +84,8 @@ export async function send(cfg: ResolvedConfig, spec: RequestSpec): Promise<Sent
         attempt.cleanup();
         let json: unknown;
         try {
-          json = JSON.parse(text);
+          // An empty 200 (Ollama's /api/delete) is a success without a body.
+          json = text === "" ? null : JSON.parse(text);
         } catch {
           throw new InvalidResponseError(`${provider}: the response is not JSON (status ${response.status})`, {
             status: response.status, provider, requestId, body: redact(text.slice(0, 2000), cfg.apiKey),
