@@ -1,5 +1,6 @@
 import { dialects, type Dialect, type DialectName } from "./dialects.js";
 import { renderChunks, renderCompletion } from "./render-chat.js";
+import { OllamaStore, type OllamaSimOptions } from "./ollama-native.js";
 import type { SimChatReply, SimDelivery, SimErrorReply, SimReply } from "./script.js";
 
 /** Options of the simulator. */
@@ -16,6 +17,8 @@ export interface SimulatorOptions {
   rejectParams?: string[];
   /** Dimensions of the deterministic embeddings [8]. */
   embeddingDimensions?: number;
+  /** The `ollama` dialect's model store, served on Ollama's native `/api/*` model endpoints. */
+  ollama?: OllamaSimOptions;
 }
 
 /** A request the simulator received, for tests to assert what went on the wire. */
@@ -81,12 +84,15 @@ export class SimulatorEngine {
   readonly requests: RecordedRequest[] = [];
   readonly dialect: Dialect;
   private readonly queue: SimReply[];
+  /** The `ollama` dialect's installed models (native model endpoints). */
+  readonly ollama: OllamaStore | undefined;
 
   constructor(readonly options: SimulatorOptions = {}) {
     const d = dialects[options.dialect ?? "openai"];
     if (!d) throw new Error(`unknown simulator dialect "${options.dialect}"; known: ${Object.keys(dialects).join(", ")}`);
     this.dialect = d;
     this.queue = [...(options.script ?? [])];
+    if (d.name === "ollama") this.ollama = new OllamaStore(options.ollama);
   }
 
   /** Queue replies for the next requests. */
@@ -125,7 +131,12 @@ export class SimulatorEngine {
       if (head.kind === "error") return this.error(head);
       return this.bytes(head.status ?? 200, { "content-type": head.contentType ?? "text/event-stream", ...head.headers }, [head.body], head, signal);
     }
+    if (this.ollama && route.startsWith("/api/")) {
+      const out = this.ollama.handle(method, route, body, { json: (s, v, dl) => this.json(s, v, dl), error: (e) => this.error(e), frames: (s, h, f, dl, sig) => this.bytes(s, h, f, dl, sig) }, signal);
+      if (out) return out;
+    }
     if (isChat) {
+      this.ollama?.used(body?.model);
       if (!body || !Array.isArray(body.messages)) return this.error({ kind: "error", status: 400, message: "'messages' is a required property", type: "invalid_request_error" });
       // A request the server refuses does not use up the scripted reply.
       const invalid = this.check(body);
