@@ -1,0 +1,165 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSimulator } from "./exports.js";
+import { cli, cliTty, closedPort, hasScript } from "./cli-helpers.js";
+
+const empty = mkdtempSync(join(tmpdir(), "mimir-cli-"));
+const isolated = { cwd: empty, env: { XDG_CONFIG_HOME: empty, MIMIR_LLM_CONFIG: undefined, OLLAMA_HOST: undefined, GROQ_API_KEY: undefined } };
+
+test("offline mock: `chat --provider mock hello` works with no network and no model", async () => {
+  const r = await cli(["chat", "--provider", "mock", "hello"], isolated);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "You said: hello\n");
+});
+
+test("the prompt is read from stdin when piped; --json prints the final ChatCompletion", async () => {
+  const r = await cli(["chat", "--provider", "mock", "--json"], { ...isolated, input: "a piped question\n" });
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse(r.stdout);
+  assert.equal(c.object, "chat.completion");
+  assert.equal(c.choices[0].message.content, "You said: a piped question");
+});
+
+test("chat against a real server: streams tokens, reasoning on stderr, tool calls plainly, flags reach the wire", async () => {
+  const sim = await startSimulator({ dialect: "deepseek", script: [{ reasoning: "Let me think.", text: "A dragon named Ember.", toolCalls: [{ id: "c1", name: "roll", arguments: '{"d":20}' }] }] });
+  try {
+    const r = await cli(["chat", "--base-url", sim.baseURL, "--model", "m1", "--system", "Be brief.", "--temperature", "0.3", "--max-tokens", "64", "Name a dragon"], isolated);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "A dragon named Ember.\ntool call: roll({\"d\":20})\n");
+    assert.match(r.stderr, /Let me think\./);
+    const body = sim.requests[0]!.body;
+    assert.deepEqual([body.model, body.temperature, body.max_tokens, body.stream, body.messages[0]], ["m1", 0.3, 64, true, { role: "system", content: "Be brief." }]);
+  } finally {
+    await sim.close();
+  }
+});
+
+test("--no-stream asks for the whole answer at once", async () => {
+  const sim = await startSimulator({ script: [{ text: "whole" }] });
+  try {
+    const r = await cli(["chat", "--base-url", sim.baseURL, "--model", "m", "--no-stream", "hi"], isolated);
+    assert.equal(r.stdout, "whole\n");
+    assert.notEqual(sim.requests[0]!.body.stream, true);
+  } finally {
+    await sim.close();
+  }
+});
+
+test("models lists any provider's models, normalised; --json", async () => {
+  const sim = await startSimulator({ dialect: "llamacpp", models: ["qwen3-8b", "nomic"] });
+  try {
+    const r = await cli(["models", "--base-url", sim.baseURL], isolated);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "qwen3-8b\nnomic\n");
+    const j = await cli(["models", "--base-url", sim.baseURL, "--json"], isolated);
+    assert.deepEqual(JSON.parse(j.stdout).map((m: any) => [m.id, m.object]), [["qwen3-8b", "model"], ["nomic", "model"]]);
+  } finally {
+    await sim.close();
+  }
+});
+
+test("providers prints the preset table", async () => {
+  const r = await cli(["providers"], isolated);
+  assert.equal(r.code, 0);
+  for (const id of ["openai", "groq", "ollama", "gemini", "mock"]) assert.match(r.stdout, new RegExp(`^${id}\\s`, "m"));
+  assert.match(r.stdout, /GROQ_API_KEY/);
+});
+
+test("--help on every command, exit 0; no command is a usage error (2)", async () => {
+  for (const c of ["chat", "models", "providers", "pull", "rm", "ps"]) {
+    const r = await cli([c, "--help"], isolated);
+    assert.equal(r.code, 0, c);
+    assert.match(r.stdout, new RegExp(`Usage: mimir-llm ${c}`), c);
+  }
+  assert.equal((await cli(["--help"], isolated)).code, 0);
+  assert.equal((await cli([], isolated)).code, 2);
+});
+
+test("usage and config errors exit 2 with one clear line", async () => {
+  const cases: [string[], RegExp][] = [
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["chat", "--bogus", "x"], /unknown option --bogus/],
+    [["chat", "--provider", "mock", "--temperature", "hot", "x"], /--temperature must be a number/],
+    [["chat", "--provider", "mock", "--max-tokens", "-3", "x"], /--max-tokens must be a positive integer/],
+    [["chat", "--provider"], /--provider needs a value/],
+    [["chat", "--provider", "nope", "x"], /unknown provider "nope"/],
+    [["chat", "--provider", "groq", "x"], /GROQ_API_KEY/],
+    [["chat", "--base-url", "not a url", "x"], /not a valid URL/],
+    [["chat", "--profile", "x", "hi"], /no config file/],
+    [["pull"], /exactly one model/],
+    [["pull", "--provider", "groq", "x"], /Ollama's/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await cli(args, isolated);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(" "));
+    assert.equal(r.stderr.trim().split("\n").length, 1, `one line: ${r.stderr}`);
+  }
+});
+
+test("provider errors exit 1 with one line; --verbose adds details; the key is never printed", async () => {
+  const key = "gsk_SUPERSECRETKEY_0123456789";
+  const sim = await startSimulator({ apiKey: "another-key" });
+  try {
+    const r = await cli(["chat", "--provider", "groq", "--base-url", sim.baseURL, "hi"], { ...isolated, env: { ...isolated.env, GROQ_API_KEY: key } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Incorrect API key/);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    const v = await cli(["chat", "--provider", "groq", "--base-url", sim.baseURL, "--verbose", "hi"], { ...isolated, env: { ...isolated.env, GROQ_API_KEY: key } });
+    assert.equal(v.code, 1);
+    assert.match(v.stderr, /"status": 401/);
+    assert.equal((r.stdout + r.stderr + v.stdout + v.stderr).includes(key), false);
+  } finally {
+    await sim.close();
+  }
+  const down = await cli(["models", "--base-url", `http://127.0.0.1:${await closedPort()}/v1`], isolated);
+  assert.equal(down.code, 1);
+  assert.match(down.stderr, /ECONNREFUSED/);
+});
+
+test("profiles from mimir-llm.yaml in the working directory, with default params and an env-var key", async () => {
+  const sim = await startSimulator({ apiKey: "key-from-env", script: [{ text: "from profile" }] });
+  const dir = mkdtempSync(join(tmpdir(), "mimir-prof-"));
+  writeFileSync(join(dir, "mimir-llm.yaml"), `# Mimir's models
+default: tavern
+profiles:
+  - name: tavern
+    baseURL: ${sim.baseURL}
+    model: tavern-model
+    apiKey: { env: TAVERN_KEY }
+    params:
+      temperature: 0.9
+      max_tokens: 100
+`);
+  try {
+    const r = await cli(["chat", "hi"], { cwd: dir, env: { ...isolated.env, TAVERN_KEY: "key-from-env" } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "from profile\n");
+    const body = sim.requests[0]!.body;
+    assert.deepEqual([body.model, body.temperature, body.max_tokens], ["tavern-model", 0.9, 100]);
+    const bad = await cli(["chat", "--profile", "nope", "hi"], { cwd: dir, env: isolated.env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /mimir-llm\.yaml: no profile named "nope"/);
+  } finally {
+    await sim.close();
+  }
+});
+
+test("interactive session under a terminal: history kept across turns, /exit leaves", { skip: !hasScript }, async () => {
+  const sim = await startSimulator({ script: [{ text: "First answer." }, { text: "Second answer." }] });
+  try {
+    const r = await cliTty(["chat", "--base-url", sim.baseURL, "--model", "m"], "Who is the innkeeper?\nAnd her name?\n/exit\n");
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /First answer\./);
+    assert.match(r.stdout, /Second answer\./);
+    assert.equal(sim.requests.length, 2);
+    assert.deepEqual(sim.requests[1]!.body.messages.map((m: any) => [m.role, m.content]), [
+      ["user", "Who is the innkeeper?"], ["assistant", "First answer."], ["user", "And her name?"],
+    ]);
+  } finally {
+    await sim.close();
+  }
+});
