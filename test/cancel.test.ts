@@ -63,7 +63,8 @@ test("breaking out of for-await closes the connection", async () => {
     assert.equal(sim.requests[0]!.closedEarly, true);
     const e = await rejection(s.finalChatCompletion());
     assert.ok(e instanceof AbortError);
-    assert.equal(e.partial!.choices[0].message.content, "one two ");
+    // The partial output is what was received, at least what the caller saw.
+    assert.match(e.partial!.choices[0]!.message.content!, /^one two /);
   });
 });
 

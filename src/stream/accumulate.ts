@@ -20,8 +20,19 @@ interface ChoiceAcc {
   extra: Record<string, unknown> | undefined;
 }
 
-const DELTA_KNOWN = new Set(["role", "content", "reasoning_content", "tool_calls", "refusal"]);
-const CHUNK_KNOWN = new Set(["id", "object", "created", "model", "choices", "usage", "system_fingerprint"]);
+// A switch beats a Set lookup on the per-chunk path (benchmark: streamed event cost).
+function knownDeltaKey(k: string): boolean {
+  switch (k) {
+    case "content": case "role": case "reasoning_content": case "tool_calls": case "refusal": return true;
+    default: return false;
+  }
+}
+function knownChunkKey(k: string): boolean {
+  switch (k) {
+    case "id": case "object": case "created": case "model": case "choices": case "usage": case "system_fingerprint": return true;
+    default: return false;
+  }
+}
 
 /**
  * Folds normalised chunks into one `ChatCompletion`. Expects chunks from `ChunkNormalizer`
@@ -44,7 +55,7 @@ export class ChatCompletionAccumulator {
     if (chunk.created && !this.created) this.created = chunk.created;
     if (chunk.system_fingerprint != null) this.fingerprint = chunk.system_fingerprint;
     if (chunk.usage) this.usage = chunk.usage;
-    for (const key in chunk) if (!CHUNK_KNOWN.has(key)) (this.extra ??= {})[key] = chunk[key];
+    for (const key in chunk) if (!knownChunkKey(key)) (this.extra ??= {})[key] = chunk[key];
     const choices = chunk.choices;
     for (let i = 0; i < choices.length; i++) {
       const c = choices[i]!;
@@ -65,7 +76,7 @@ export class ChatCompletionAccumulator {
           else if (t.function?.arguments) call.function.arguments += t.function.arguments;
         }
       }
-      for (const key in d) if (!DELTA_KNOWN.has(key)) (acc.extra ??= {})[key] = d[key];
+      for (const key in d) if (!knownDeltaKey(key)) (acc.extra ??= {})[key] = d[key];
       const lp = (c.logprobs as { content?: unknown[] } | null | undefined)?.content;
       if (Array.isArray(lp)) (acc.logprobs ??= []).push(...lp);
       if (c.finish_reason) {
