@@ -50,7 +50,8 @@ async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParam
   const body = buildChatBody(params, cfg, warn);
   const model = body.model as string;
   const stream = body.stream === true;
-  const tokens = estimateTokens(body, JSON.stringify(body.messages));
+  // Estimating means serialising the messages once more: only when a token budget is set.
+  const tokens = cfg.limiter.countsTokens ? estimateTokens(body, JSON.stringify(body.messages)) : 1;
   const sent = await send(cfg, { method: "POST", path: "/chat/completions", body, stream, model, options, tokens, warn });
   if (stream) {
     return new ChatStream({

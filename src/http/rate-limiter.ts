@@ -53,6 +53,11 @@ export class RateLimiter {
     this.headers = options.respectServerHeaders ?? true;
   }
 
+  /** Whether `acquire` uses its token count (so callers estimate it only when it matters). */
+  get countsTokens(): boolean {
+    return this.tokens !== undefined;
+  }
+
   /** Resolve when a request costing `tokens` may start; abortable. */
   async acquire(tokens: number, signal?: AbortSignal): Promise<void> {
     for (;;) {

@@ -45,6 +45,20 @@ export class ToolCallCorrelator {
 
   /** Normalise one delta's `tool_calls`; returns the canonical fragments to emit (possibly none). */
   push(deltas: unknown[]): ChatCompletionChunkToolCall[] {
+    // Fast path, the common case of long argument streams: one fragment of an announced call that is
+    // already canonical (index, string arguments, no id or name). Reused as is: no allocation per fragment.
+    if (deltas.length === 1) {
+      const tc = deltas[0] as Record<string, any> | null;
+      const fn = tc?.function;
+      if (tc && tc.id === undefined && typeof tc.index === "number" && fn && fn.name === undefined && typeof fn.arguments === "string" && tc.type === undefined) {
+        const call = this.byRawIndex.get(tc.index);
+        if (call?.announced) {
+          if (fn.arguments === "") return [];
+          tc.index = call.out;
+          return deltas as ChatCompletionChunkToolCall[];
+        }
+      }
+    }
     const out: ChatCompletionChunkToolCall[] = [];
     for (const d of deltas) {
       if (!d || typeof d !== "object") continue;
