@@ -16,9 +16,11 @@ test("abort before sending: AbortError, nothing reaches the server", async () =>
 test("abort while waiting for headers: AbortError promptly, the connection is closed", async () => {
   await withSim({ script: [{ text: "late", delayMs: 3000 }] }, {}, async (sim, llm) => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 80);
+    // Abort once the server holds the request (it delays its headers by 3 s).
+    const poll = setInterval(() => sim.requests.length && ac.abort(), 5);
     const t0 = Date.now();
     const e = await rejection(llm.chat.completions.create({ messages: user("hi"), stream: true }, { signal: ac.signal }));
+    clearInterval(poll);
     assert.ok(e instanceof AbortError, String(e));
     assert.ok(Date.now() - t0 < 1500);
     await settle();

@@ -29,11 +29,12 @@ test("hint precedence: retry-after-ms, retry-after seconds, retry-after HTTP dat
   assert.equal(serverRetryHint(new Headers()), undefined);
 });
 
+// Hints of ~900 ms: far from backoff's first wait (375–500 ms), so a test passes only if the hint was used.
 for (const [name, headers, message] of [
-  ["retry-after-ms", { "retry-after-ms": "50" }, "busy"],
-  ["retry-after seconds", { "retry-after": "0.05" }, "busy"],
-  ["x-ratelimit-reset-requests", { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "50ms" }, "busy"],
-  ["Groq's message 'try again in 60ms'", {}, "Rate limit reached for model. Please try again in 60ms."],
+  ["retry-after-ms", { "retry-after-ms": "900" }, "busy"],
+  ["retry-after seconds", { "retry-after": "0.9" }, "busy"],
+  ["x-ratelimit-reset-requests", { "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "900ms" }, "busy"],
+  ["Groq's message 'try again in 900ms'", {}, "Rate limit reached for model. Please try again in 900ms."],
 ] as const) {
   test(`E5: 429 with ${name} is retried after the hinted wait`, async () => {
     await withSim({ script: [err(429, headers, message), { text: "ok" }] }, { maxRetries: 2, rateLimit: { respectServerHeaders: false } }, async (sim, llm) => {
@@ -41,7 +42,7 @@ for (const [name, headers, message] of [
       assert.equal(await llm.complete("hi"), "ok");
       const took = Date.now() - t0;
       assert.equal(sim.requests.length, 2);
-      assert.ok(took >= 40 && took < 400, `waited ${took} ms, wanted the hint's ~50 ms (not backoff's 500)`);
+      assert.ok(took >= 850 && took < 5000, `waited ${took} ms, wanted the hint's 900 ms`);
     });
   });
 }
@@ -112,9 +113,11 @@ test("connection refused is retried, then ConnectionError says what to check", a
 test("the retry wait is abortable", async () => {
   await withSim({ script: [err(503, { "retry-after": "30" }), { text: "never" }] }, { maxRetries: 2 }, async (sim, llm) => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 100);
+    // Abort once the first answer (503, retry in 30 s) has been served: the client is then waiting.
+    const poll = setInterval(() => sim.requests.length === 1 && setTimeout(() => ac.abort(), 50), 5);
     const t0 = Date.now();
     const e = await rejection(llm.complete("hi", { signal: ac.signal }));
+    clearInterval(poll);
     assert.ok(e instanceof AbortError);
     assert.ok(Date.now() - t0 < 2000);
     assert.equal(sim.requests.length, 1);
