@@ -82,9 +82,10 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   }
 
   /**
-   * A hand-written iterator rather than an async generator: chunks decoded from one network read are
-   * queued and handed out as already-resolved promises, so the per-chunk cost is one microtask, not a
-   * generator round trip (the benchmark's per-event figure).
+   * A hand-written iterator rather than an async generator: events decoded from one network read
+   * are parsed one at a time as the caller asks (so at most one parsed chunk per stream is alive:
+   * the benchmark's memory figure) and handed out as already-resolved promises (one microtask per
+   * chunk, not a generator round trip: the per-event figure).
    */
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
     if (this.started) throw new LlmError("this stream has already been iterated; iterate it once, or use finalChatCompletion()");
@@ -93,79 +94,84 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     const normalizer = new ChunkNormalizer(this.init.hooks, this.init.thinkTags, this.init.model);
     const decoder = new SseDecoder();
     const reader = response.body!.getReader();
-    const queue: ChatCompletionChunk[] = [];
-    let head = 0;
+    let events: SseEvent[] = [];
+    let at = 0;
+    /** The body has ended (or [DONE] came): no more reads. */
+    let bodyDone = false;
     let state: "open" | "done" | "closed" = "open";
-    let failure: LlmError | undefined;
     attempt.watchIdle(this.init.idleTimeout);
+    const DONE: IteratorResult<ChatCompletionChunk> = { value: undefined, done: true };
 
-    /** Decode events into the queue; true at the `[DONE]` sentinel. An error is kept until the queue drains. */
-    const take = (events: SseEvent[]): boolean => {
-      for (let i = 0; i < events.length; i++) {
-        const chunk = this.handle(events[i]!, normalizer);
-        if (chunk === null) return true;
-        if (chunk) {
-          this.acc.add(chunk);
-          queue.push(chunk);
-        }
-      }
-      return false;
-    };
-    const finish = () => {
+    const finish = (): IteratorResult<ChatCompletionChunk> => {
       state = "done";
       attempt.cleanup();
       const tail = normalizer.flush();
-      if (tail) {
-        this.acc.add(tail);
-        queue.push(tail);
-      }
+      if (tail) this.acc.add(tail);
       const synthesised: LlmWarning[] = [];
       const final = this.acc.finish(synthesised);
       for (const w of synthesised) this.init.warn(w);
       if (this.warnings.length) final.warnings = this.warnings;
       else delete final.warnings;
       this.settle.resolve(final);
+      return tail ? { value: tail, done: false } : DONE;
     };
-    const fail = (e: unknown) => {
+    const fail = (e: unknown): Promise<never> => {
       state = "closed";
       attempt.cleanup();
       reader.cancel().catch(() => {});
-      failure = this.wrap(e);
-      this.settle.reject(failure);
+      const err = this.wrap(e);
+      this.settle.reject(err);
+      return Promise.reject(err);
     };
-    const fill = async (): Promise<IteratorResult<ChatCompletionChunk>> => {
-      queue.length = 0;
-      head = 0;
+    /** The next chunk from events already read, or undefined when they are used up. */
+    const fromBuffer = (): IteratorResult<ChatCompletionChunk> | undefined => {
+      while (at < events.length) {
+        const chunk = this.handle(events[at++]!, normalizer);
+        if (chunk === null) {
+          // [DONE]: nothing useful follows; release the connection.
+          bodyDone = true;
+          events = [];
+          reader.cancel().catch(() => {});
+          return finish();
+        }
+        if (chunk) {
+          this.acc.add(chunk);
+          return { value: chunk, done: false };
+        }
+      }
+      return undefined;
+    };
+    const read = async (): Promise<IteratorResult<ChatCompletionChunk>> => {
       try {
-        while (state === "open" && queue.length === 0) {
+        for (;;) {
           const { done, value } = await reader.read();
           if (done) {
+            bodyDone = true;
             // S4: the body may end without [DONE] or even a final blank line.
-            take(decoder.end());
-            finish();
+            events = decoder.end();
           } else {
             attempt.touch();
-            if (take(decoder.push(value))) {
-              finish();
-              // Nothing useful follows [DONE]; release the connection.
-              reader.cancel().catch(() => {});
-            }
+            events = decoder.push(value);
           }
+          at = 0;
+          const r = fromBuffer();
+          if (r) return r;
+          if (bodyDone) return state === "open" ? finish() : DONE;
         }
       } catch (e) {
-        fail(e);
+        return fail(e);
       }
-      return next();
     };
     const next = (): Promise<IteratorResult<ChatCompletionChunk>> => {
-      if (head < queue.length) return Promise.resolve({ value: queue[head++]!, done: false });
-      if (failure) {
-        const f = failure;
-        failure = undefined;
-        return Promise.reject(f);
+      if (state !== "open") return Promise.resolve(DONE);
+      let r: IteratorResult<ChatCompletionChunk> | undefined;
+      try {
+        r = fromBuffer();
+      } catch (e) {
+        return fail(e);
       }
-      if (state !== "open") return Promise.resolve({ value: undefined, done: true });
-      return fill();
+      if (r) return Promise.resolve(r);
+      return bodyDone ? Promise.resolve(finish()) : read();
     };
     const close = (): Promise<IteratorResult<ChatCompletionChunk>> => {
       if (state === "open") {
@@ -175,8 +181,8 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         reader.cancel().catch(() => {});
         this.settle.reject(new AbortError(`${this.init.provider}: the stream was closed before it finished`, { provider: this.init.provider, partial: this.acc.snapshot() }));
       }
-      queue.length = head = 0;
-      return Promise.resolve({ value: undefined, done: true });
+      events = [];
+      return Promise.resolve(DONE);
     };
     return { next, return: close, throw: (e) => (close(), Promise.reject(e)) };
   }
