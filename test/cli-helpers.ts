@@ -29,17 +29,15 @@ export function cliTty(args: string[], input: string, env: Record<string, string
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code, stdout, stderr: "" }));
-    // Type slowly enough for the prompt to be ready.
-    const lines = input.split(/(?<=\n)/);
-    let i = 0;
-    const next = () => {
-      if (i < lines.length) {
-        child.stdin.write(lines[i++]);
-        setTimeout(next, 400);
-      } else setTimeout(() => child.stdin.end(), 400);
-    };
-    setTimeout(next, 400);
+    // Type everything at once (the CLI must queue what is typed ahead); stdin stays open until the
+    // program leaves by itself (`/exit`), since closing it would end the terminal session early.
+    const guard = setTimeout(() => child.kill(), 30_000);
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolvePromise({ code, stdout, stderr: "" });
+    });
+    if (input) setTimeout(() => child.stdin.write(input), 300);
+    else child.stdin.end();
   });
 }
 

@@ -58,7 +58,6 @@ export function buildChatBody(params: ChatCompletionCreateParams, cfg: ResolvedC
 function drop(body: Record<string, unknown>, p: string, message: string, warn: (w: LlmWarning) => void): void {
   if (body[p] === undefined) return;
   delete body[p];
-  // stream_options is ours, not the caller's, unless they set it: no noise for our own addition.
   warn({ type: "param-dropped", param: p, message });
 }
 

@@ -64,28 +64,27 @@ export async function chatCommand(argv: string[]): Promise<number> {
 async function interactive(llm: LlmClient, history: ChatCompletionMessageParam[], params: Partial<ChatCompletionCreateParams>, opts: { json: boolean; stream: boolean }): Promise<number> {
   const s = styler(process.stdout);
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  const ask = () => new Promise<string | undefined>((resolve) => {
-    rl.question(s.cyan("you› "), resolve);
-    rl.once("close", () => resolve(undefined));
-  });
+  rl.setPrompt(s.cyan("you› "));
   process.stdout.write(s.dim(`chatting with ${llm.provider.id} (${llm.model ?? "server default"}); /exit to leave\n`));
-  for (;;) {
-    const line = await ask();
-    if (line === undefined || line.trim() === "/exit") break;
-    if (!line.trim()) continue;
-    if (line.trim() === "/reset") {
+  rl.prompt();
+  // The line iterator queues what is typed while an answer streams, so nothing typed ahead is lost.
+  for await (const raw of rl) {
+    const line = raw.trim();
+    if (line === "/exit") break;
+    if (line === "/reset") {
       history.splice(history[0]?.role === "system" ? 1 : 0);
       process.stdout.write(s.dim("(history cleared)\n"));
-      continue;
+    } else if (line) {
+      history.push({ role: "user", content: raw });
+      try {
+        await turn(llm, history, params, opts);
+      } catch (e) {
+        // One failed turn does not end the session.
+        history.pop();
+        process.stderr.write(s.red(`error: ${(e as Error).message}`) + "\n");
+      }
     }
-    history.push({ role: "user", content: line });
-    try {
-      await turn(llm, history, params, opts);
-    } catch (e) {
-      // One failed turn does not end the session.
-      history.pop();
-      process.stderr.write(s.red(`error: ${(e as Error).message}`) + "\n");
-    }
+    rl.prompt();
   }
   rl.close();
   return 0;
