@@ -40,10 +40,15 @@ export class Attempt {
     this.lastActivity = Date.now();
   }
 
+  /** The caller asked to stop (`stream.abort()`). */
+  abort(): void {
+    this.fire("abort");
+  }
+
   private fire(why: "abort" | "timeout" | "idle"): void {
     if (this.why) return;
     this.why = why;
-    this.controller.abort(why === "abort" ? this.signal?.reason : new Error(why));
+    this.controller.abort(why === "abort" ? (this.signal?.reason ?? new Error("aborted")) : new Error(why));
     this.cleanup();
   }
 

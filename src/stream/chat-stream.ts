@@ -58,8 +58,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
 
   /** Abort the request and close the connection; iteration ends with an `AbortError` carrying the partial output. */
   abort(): void {
-    this.init.attempt.controller.abort(new Error("abort"));
-    if (!this.init.attempt.why) this.init.attempt.why = "abort";
+    this.init.attempt.abort();
   }
 
   /** The whole completion, accumulated from every chunk. Consumes the stream if nobody iterates it. */
