@@ -9,15 +9,18 @@ import { createInterface } from "node:readline";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
-const quick = process.argv.includes("--quick");
+// --quick: a shorter run; --smoke: tiny sizes, one round, to check the harness itself (used by the tests).
+const smoke = process.argv.includes("--smoke");
+const quick = smoke || process.argv.includes("--quick");
 const CLIENTS = ["mimir", "openai", "aisdk", "undici", "fetch"];
-const sizes = {
-  streamChunks: 100_000, shortChunks: 20, memChunks: 100, toolFragments: 10_000,
-  sequential: quick ? 200 : 1000, parallel: quick ? 1000 : 5000, ttfcReps: quick ? 20 : 100,
-};
-const ROUNDS = quick ? 2 : 5;
+const sizes = smoke
+  ? { streamChunks: 2000, shortChunks: 20, memChunks: 20, toolFragments: 200, sequential: 20, parallel: 100, ttfcReps: 3 }
+  : { streamChunks: 100_000, shortChunks: 20, memChunks: 100, toolFragments: 10_000, sequential: quick ? 200 : 1000, parallel: quick ? 1000 : 5000, ttfcReps: quick ? 20 : 100 };
+const ROUNDS = smoke ? 1 : quick ? 2 : 5;
 const MEM_ROUNDS = quick ? 1 : 3;
-const IMPORT_ROUNDS = quick ? 5 : 15;
+const MEM_STREAMS = smoke ? 50 : 1000;
+const IMPORT_ROUNDS = smoke ? 1 : quick ? 5 : 15;
+const OUT = smoke ? "smoke" : quick ? "quick" : "latest";
 
 if (!existsSync(join(root, "dist/index.js"))) {
   console.error("bench: build first (npm run build)");
@@ -118,7 +121,7 @@ try {
   memory = {};
   for (let r = 0; r < MEM_ROUNDS; r++) {
     for (const c of CLIENTS) {
-      const m = runNode(1, "memory.mjs", { origin: server.origin, client: c, streams: 1000, chunks: sizes.memChunks });
+      const m = runNode(1, "memory.mjs", { origin: server.origin, client: c, streams: MEM_STREAMS, chunks: sizes.memChunks });
       for (const [k, v] of Object.entries(m)) ((memory[k] ??= {})[c] ??= []).push(v);
     }
   }
@@ -141,8 +144,8 @@ add("perEvent", "(c) streamed event, 100k-chunk stream", "ns/event", timed.perEv
 add("firstChunk", "(c) time to first chunk", "µs", timed.firstChunk);
 add("toolCall", "(d) tool call, 10k fragments", "ms", timed.toolCall);
 if (timed.toolCall4x) add("toolCall4x", "(d) tool call, 40k fragments", "ms", timed.toolCall4x);
-add("peakRss", "(e) 1000 streams: RSS growth", "MB", memory.rssGrowthMB);
-add("peakHeap", "(e) 1000 streams: heap growth", "MB", memory.heapGrowthMB);
+add("peakRss", `(e) ${MEM_STREAMS} streams: RSS growth`, "MB", memory.rssGrowthMB);
+add("peakHeap", `(e) ${MEM_STREAMS} streams: heap growth`, "MB", memory.heapGrowthMB);
 add("residue", "(e) heap left after GC", "MB", memory.heapResidueMB);
 
 const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
@@ -171,5 +174,5 @@ const header = `Node ${env.node}, ${env.cpus} cores, ${env.platform}; openai ${e
 const md = `# Benchmark results\n\n${header}\n\n${lines.join("\n")}\n`;
 process.stdout.write(`\n${header}\n\n${lines.join("\n")}\n`);
 mkdirSync(join(here, "results"), { recursive: true });
-writeFileSync(join(here, "results", quick ? "quick.json" : "latest.json"), JSON.stringify({ env, sizes, figures, linearity: linear, imports, size, raw: { timed, memory } }, null, 2));
-writeFileSync(join(here, "results", quick ? "quick.md" : "latest.md"), md);
+writeFileSync(join(here, "results", `${OUT}.json`), JSON.stringify({ env, sizes, figures, linearity: linear, imports, size, raw: { timed, memory } }, null, 2));
+writeFileSync(join(here, "results", `${OUT}.md`), md);
