@@ -133,3 +133,19 @@ test("secrets: a server echoing the key never puts it in message, body, or JSON 
     assert.match(e.message, /\[redacted\]/);
   });
 });
+
+test("a 404 that is not about the model points at the base URL, and names no model", async () => {
+  // The simulator answers 404 for an unknown path, as a server given the wrong base URL would.
+  const { createClient } = await import("./exports.js");
+  const { startSimulator } = await import("./exports.js");
+  const sim = await startSimulator({ dialect: "ollama" });
+  try {
+    const llm = createClient({ provider: "ollama", baseURL: `${sim.origin}/api`, model: "llama3.2", maxRetries: 0 });
+    const e = await rejection(llm.complete("hi"));
+    assert.ok(e instanceof NotFoundError);
+    assert.equal(e.model, undefined);
+    assert.match(e.message, /no such endpoint at http:\/\/127\.0\.0\.1:\d+\/api\/chat\/completions; check baseURL/);
+  } finally {
+    await sim.close();
+  }
+});

@@ -63,6 +63,8 @@ export interface ErrorContext {
   headers?: Headers;
   requestId?: string;
   retryAfterMs?: number;
+  /** The URL requested, for errors that point at a wrong base URL. */
+  url?: string;
 }
 
 /** The one mapping: (status, body text, provider) → typed `LlmError`. */
@@ -107,8 +109,13 @@ function classify(info: ErrorInfo, ctx: ErrorContext): LlmError {
   }
   // E8: model not found is a 404 on some servers (Ollama), a 400 on others (llama.cpp, some vLLM builds).
   if (status === 404 || ((status === 400 || status === 422) && MODEL_MISSING.test(said))) {
-    const e = new NotFoundError(msg(MODEL_MISSING.test(said) && ctx.model && !message.includes(ctx.model) ? `model "${ctx.model}" not found: ${message}` : message), opts);
-    if (ctx.model && (MODEL_MISSING.test(said) || status === 404)) e.model = ctx.model;
+    const aboutModel = MODEL_MISSING.test(said) || (ctx.model !== undefined && message.includes(ctx.model));
+    // A 404 that is not about the model is usually a wrong base URL (e.g. Ollama's root without /v1).
+    const text = aboutModel
+      ? (ctx.model && !message.includes(ctx.model) ? `model "${ctx.model}" not found: ${message}` : message)
+      : `${message || "not found"} — no such endpoint${ctx.url ? ` at ${ctx.url}` : ""}; check baseURL (it ends before /chat/completions, e.g. http://127.0.0.1:11434/v1)`;
+    const e = new NotFoundError(msg(text), opts);
+    if (ctx.model && aboutModel) e.model = ctx.model;
     return e;
   }
   if (status === 408) {

@@ -56,7 +56,7 @@ export async function send(cfg: ResolvedConfig, spec: RequestSpec): Promise<Sent
   const timeout = o.timeout ?? cfg.timeout;
   const url = cfg.baseURL + spec.path;
   const provider = cfg.preset.id;
-  const ctx = { provider, model: spec.model, apiKey: cfg.apiKey, hooks: cfg.preset.hooks };
+  const ctx = { provider, model: spec.model, apiKey: cfg.apiKey, hooks: cfg.preset.hooks, url };
   const adapted = new Set<string>();
   let retries = 0;
   for (;;) {
