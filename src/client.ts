@@ -4,7 +4,7 @@ import { normalizeModels } from "./core/models.js";
 import { normalizeCompletion } from "./core/normalize-response.js";
 import type { ClientOptions, RequestOptions } from "./core/options.js";
 import { resolveConfig, type ResolvedConfig } from "./core/resolve-config.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, InvalidResponseError } from "./errors.js";
 import { send } from "./http/transport.js";
 import type { ProviderPreset } from "./providers/preset.js";
 import { ChatStream } from "./stream/chat-stream.js";
@@ -54,6 +54,7 @@ async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParam
   const tokens = cfg.limiter.countsTokens ? estimateTokens(body, JSON.stringify(body.messages)) : 1;
   const sent = await send(cfg, { method: "POST", path: "/chat/completions", body, stream, model, options, tokens, warn });
   if (stream) {
+    if (!sent.response.body) throw new InvalidResponseError(`${cfg.preset.id}: the stream response has no body (status ${sent.response.status})`, { provider: cfg.preset.id, status: sent.response.status });
     return new ChatStream({
       response: sent.response, attempt: sent.attempt, idleTimeout: options?.idleTimeout ?? cfg.idleTimeout,
       provider: cfg.preset.id, model, requestId: sent.requestId, hooks: cfg.preset.hooks, thinkTags: cfg.thinkTags,

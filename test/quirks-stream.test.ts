@@ -253,3 +253,20 @@ test("textStream yields choice 0's text", async () => {
     assert.equal(text, "three little words");
   });
 });
+
+test("a server that ignores stream:true and answers one JSON completion still streams it as one chunk", async () => {
+  const body = JSON.stringify({ id: "x", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "whole answer", reasoning: "why" }, finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }, null, 2);
+  await withSim({ script: [{ kind: "raw", contentType: "application/json", body, split: 7 }, { kind: "raw", contentType: "application/json", body: JSON.stringify({ error: { message: "upstream down" } }) }] }, {}, async (_sim, llm) => {
+    const s = await llm.chat.completions.create({ messages: user("hi"), stream: true });
+    const chunks = await collect(s);
+    assert.equal(chunks[0]!.choices[0]!.delta.content, "whole answer");
+    const f = await s.finalChatCompletion();
+    assert.equal(f.choices[0]!.message.content, "whole answer");
+    assert.equal(f.choices[0]!.message.reasoning_content, "why");
+    assert.equal(f.usage?.total_tokens, 3);
+    const s2 = await llm.chat.completions.create({ messages: user("hi"), stream: true });
+    const e = await rejection(s2.finalChatCompletion());
+    assert.ok(e instanceof StreamError);
+    assert.match(e.message, /upstream down/);
+  });
+});

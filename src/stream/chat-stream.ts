@@ -92,6 +92,10 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     const { attempt, response } = this.init;
     const normalizer = new ChunkNormalizer(this.init.hooks, this.init.thinkTags, this.init.model);
     const decoder = new SseDecoder();
+    // Some servers ignore `stream: true` and answer one JSON completion: read it whole, as one event.
+    const jsonBody = /^application\/json/i.test(response.headers.get("content-type") ?? "");
+    let jsonText = "";
+    const text = jsonBody ? new TextDecoder() : undefined;
     const reader = response.body!.getReader();
     let events: SseEvent[] = [];
     let at = 0;
@@ -147,9 +151,13 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           if (done) {
             bodyDone = true;
             // S4: the body may end without [DONE] or even a final blank line.
-            events = decoder.end();
+            events = text ? [{ event: undefined, data: jsonText + text.decode() }] : decoder.end();
           } else {
             attempt.touch();
+            if (text) {
+              jsonText += text.decode(value, { stream: true });
+              continue;
+            }
             events = decoder.push(value);
           }
           at = 0;
