@@ -27,6 +27,8 @@ test("the packed tarball installs in a plain Node project: imports, types resolv
       await sim.close();
     `);
     assert.equal(execFileSync("node", ["main.mjs"], { cwd: app, encoding: "utf8" }).trim(), "packed ok function 14");
+    // The installed command works offline, as the README's first "run it" line says.
+    assert.equal(execFileSync(join(app, "node_modules/.bin/mimir-llm"), ["chat", "--provider", "mock", "hello"], { cwd: app, encoding: "utf8" }), "You said: hello\n");
     writeFileSync(join(app, "main.ts"), `
       import { createClient, type ChatCompletion, type ChatCompletionChunk } from "mimir-llm";
       const llm = createClient({ provider: "ollama" });
