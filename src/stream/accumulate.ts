@@ -76,7 +76,13 @@ export class ChatCompletionAccumulator {
           else if (t.function?.arguments) call.function.arguments += t.function.arguments;
         }
       }
-      for (const key in d) if (!knownDeltaKey(key)) (acc.extra ??= {})[key] = d[key];
+      for (const key in d) {
+        if (knownDeltaKey(key)) continue;
+        // Unknown fields pass through: arrays (annotations, content parts) accumulate, anything else: last wins.
+        const extra = (acc.extra ??= {});
+        const prev = extra[key];
+        extra[key] = Array.isArray(prev) && Array.isArray(d[key]) ? prev.concat(d[key]) : d[key];
+      }
       const lp = (c.logprobs as { content?: unknown[] } | null | undefined)?.content;
       if (Array.isArray(lp)) (acc.logprobs ??= []).push(...lp);
       if (c.finish_reason) {

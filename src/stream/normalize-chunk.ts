@@ -1,6 +1,7 @@
 import { normalizeFinishReason } from "../core/finish-reason.js";
 import type { ProviderHooks } from "../providers/preset.js";
 import type { ChatCompletionChunk, ChatCompletionChunkChoice } from "../types.js";
+import { flattenContent } from "./content-parts.js";
 import { ThinkTagSplitter } from "./think-tags.js";
 import { ToolCallCorrelator } from "./tool-calls.js";
 
@@ -80,20 +81,33 @@ export class ChunkNormalizer {
       c = {};
       raw.choices[position] = c;
     }
-    // C3: Cloudflare Workers AI omits `index`.
-    if (typeof c.index !== "number") c.index = position;
+    // C3: Cloudflare Workers AI omits `index`. An index that is not a small non-negative integer is as
+    // good as missing (and a huge one would make the per-choice arrays sparse enough to hang on).
+    const idx = c.index;
+    if (typeof idx !== "number" || !Number.isInteger(idx) || idx < 0 || idx > 1023) c.index = position;
     const st = this.state(c.index);
     // Some servers put the delta under `message`.
     let delta = c.delta;
     if (!delta || typeof delta !== "object") delta = c.delta = c.message && typeof c.message === "object" ? c.message : {};
     if (delta === c.message) delete c.message;
 
+    // Content as parts, an object or a number (Mistral Magistral's thinking parts): text and reasoning out of it.
+    const content = delta.content;
+    if (content != null && typeof content !== "string") {
+      const f = flattenContent(content);
+      delta.content = f.text;
+      if (f.reasoning) delta.reasoning_content = (typeof delta.reasoning_content === "string" ? delta.reasoning_content : "") + f.reasoning;
+      if (f.other.length) delta.content_parts = f.other;
+    }
     // R1/R2: reasoning arrives as `reasoning_content` (DeepSeek, vLLM, llama.cpp) or `reasoning` (Ollama, Groq, OpenRouter).
     if ("reasoning" in delta) {
-      if (typeof delta.reasoning_content !== "string" && typeof delta.reasoning === "string") delta.reasoning_content = delta.reasoning;
+      const r = delta.reasoning;
+      if (typeof delta.reasoning_content !== "string" && r != null) delta.reasoning_content = typeof r === "string" ? r : flattenContent(r).text;
       delete delta.reasoning;
     }
-    if (delta.reasoning_content === null || delta.reasoning_content === "") delete delta.reasoning_content;
+    const rc = delta.reasoning_content;
+    if (rc === null || rc === "") delete delta.reasoning_content;
+    else if (rc !== undefined && typeof rc !== "string") delta.reasoning_content = flattenContent(rc).text;
 
     if (st.think && typeof delta.content === "string" && delta.content !== "") {
       const { content, reasoning } = st.think.push(delta.content);
