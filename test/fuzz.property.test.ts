@@ -93,3 +93,37 @@ test("Mistral Magistral-style content parts: thinking parts become reasoning, te
     assert.equal(f.choices[0]!.message.content, "The answer is fire.");
   });
 });
+
+test("fuzz: any bytes on the wire end a stream as a completion or a typed LlmError, never anything else", async () => {
+  const { ChatStream } = await import("../src/stream/chat-stream.js");
+  const { Attempt } = await import("../src/http/attempt.js");
+  const { LlmError } = await import("./exports.js");
+  const frame = fc.oneof(
+    chunk.map((c) => `data: ${JSON.stringify(c)}\n\n`),
+    fc.constantFrom("data: [DONE]\n\n", ": keep-alive\n\n", "event: error\ndata: {\"error\":{\"message\":\"x\"}}\n\n", "data: {not json\n\n", "\r\n", "data: {\"error\":\"boom\"}\n\n", "{\"bare\":1}\n"),
+    fc.string({ maxLength: 20 }),
+  );
+  const enc = new TextEncoder();
+  await fc.assert(
+    fc.asyncProperty(fc.array(frame, { maxLength: 10 }), fc.array(fc.nat(400), { maxLength: 5 }), async (frames, cuts) => {
+      const bytes = enc.encode(frames.join(""));
+      const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+      let i = 0;
+      const pieces: Uint8Array[] = [];
+      let prev = 0;
+      for (const p of [...points, bytes.length]) {
+        pieces.push(bytes.subarray(prev, p));
+        prev = p;
+      }
+      const body = new ReadableStream<Uint8Array>({ pull(c) { if (i < pieces.length) c.enqueue(pieces[i++]!); else c.close(); } });
+      const s = new ChatStream({ response: new Response(body, { headers: { "content-type": "text/event-stream" } }), attempt: new Attempt(undefined, 5000, "fuzz"), idleTimeout: 5000, provider: "fuzz", model: "m", requestId: undefined, hooks: undefined, thinkTags: true, apiKey: undefined, warnings: [], warn: () => {} });
+      try {
+        const f = await s.finalChatCompletion();
+        assert.ok(Array.isArray(f.choices) && f.choices.length >= 1);
+      } catch (e) {
+        assert.ok(e instanceof LlmError, `not a typed error: ${e}`);
+      }
+    }),
+    { numRuns: Number(process.env.RUNS ?? 500) },
+  );
+});
