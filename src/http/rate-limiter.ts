@@ -58,6 +58,14 @@ export class RateLimiter {
     return this.tokens !== undefined;
   }
 
+  /** Take the budget for a request now if it is there (no await on the common, unthrottled path). */
+  tryAcquire(tokens: number): boolean {
+    if (this.pausedUntil > Date.now() || (this.requests?.wait(1) ?? 0) > 0 || (this.tokens?.wait(tokens) ?? 0) > 0) return false;
+    this.requests?.take(1);
+    this.tokens?.take(tokens);
+    return true;
+  }
+
   /** Resolve when a request costing `tokens` may start; abortable. */
   async acquire(tokens: number, signal?: AbortSignal): Promise<void> {
     for (;;) {

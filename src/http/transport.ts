@@ -61,10 +61,12 @@ export async function send(cfg: ResolvedConfig, spec: RequestSpec): Promise<Sent
   let retries = 0;
   for (;;) {
     if (o.signal?.aborted) throw new AbortError(`${provider}: request aborted before it was sent`, { provider, cause: o.signal.reason });
-    try {
-      await cfg.limiter.acquire(spec.tokens ?? 1, o.signal);
-    } catch (cause) {
-      throw new AbortError(`${provider}: request aborted while waiting for the rate limiter`, { provider, cause });
+    if (!cfg.limiter.tryAcquire(spec.tokens ?? 1)) {
+      try {
+        await cfg.limiter.acquire(spec.tokens ?? 1, o.signal);
+      } catch (cause) {
+        throw new AbortError(`${provider}: request aborted while waiting for the rate limiter`, { provider, cause });
+      }
     }
     const attempt = new Attempt(o.signal, timeout, provider);
     let failure: LlmError;
