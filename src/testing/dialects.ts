@@ -25,7 +25,7 @@ export interface Dialect {
 
 export type DialectName = "openai" | "groq" | "ollama" | "vllm" | "llamacpp" | "lmstudio" | "openrouter" | "deepseek" | "mistral";
 
-const openaiError = (status: number, message: string, type: string, code: string | number | undefined, param: string | undefined) =>
+const openaiError = (_status: number, message: string, type: string, code: string | number | undefined, param: string | undefined) =>
   ({ error: { message, type, param: param ?? null, code: code ?? null } });
 const objectError = (status: number, message: string, type: string, code: string | number | undefined, param: string | undefined) =>
   ({ object: "error", message, type, param: param ?? null, code: code ?? status });

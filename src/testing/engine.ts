@@ -129,10 +129,10 @@ export class SimulatorEngine {
     if (head && (head.kind === "error" || head.kind === "raw")) {
       this.queue.shift();
       if (head.kind === "error") return this.error(head);
-      return this.bytes(head.status ?? 200, { "content-type": head.contentType ?? "text/event-stream", ...head.headers }, [head.body], head, signal);
+      return this.bytes(head.status ?? 200, { "content-type": head.contentType ?? "text/event-stream", ...head.headers }, [head.body], head);
     }
     if (this.ollama && route.startsWith("/api/")) {
-      const out = this.ollama.handle(method, route, body, { json: (s, v, dl) => this.json(s, v, dl), error: (e) => this.error(e), frames: (s, h, f, dl, sig) => this.bytes(s, h, f, dl, sig) }, signal);
+      const out = this.ollama.handle(method, route, body, { json: (s, v, dl) => this.json(s, v, dl), error: (e) => this.error(e), frames: (s, h, f, dl) => this.bytes(s, h, f, dl) });
       if (out) return out;
     }
     if (isChat) {
@@ -195,7 +195,7 @@ export class SimulatorEngine {
     } else if (stop(reply.dropAfter) && limit === reply.dropAfter) {
       frames.push(() => Promise.reject(new DropConnection("drop")));
     } else frames.push(`data: [DONE]${le}${le}`);
-    return this.bytes(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers }, frames, reply, signal);
+    return this.bytes(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers }, frames, reply);
   }
 
   private error(e: SimErrorReply): SimResponse {
@@ -207,14 +207,14 @@ export class SimulatorEngine {
     })();
     const text = typeof body === "string" ? body : JSON.stringify(body);
     const type = typeof body === "string" && !/^\s*[[{]/.test(body) ? (body.trimStart().startsWith("<") ? "text/html" : "text/plain") : "application/json";
-    return this.bytes(e.status, { "content-type": type, ...e.headers }, [text], e, new AbortController().signal);
+    return this.bytes(e.status, { "content-type": type, ...e.headers }, [text], e);
   }
 
   private json(status: number, value: unknown, delivery: SimDelivery = {}): SimResponse {
-    return this.bytes(status, { "content-type": "application/json", ...delivery.headers }, [JSON.stringify(value)], delivery, new AbortController().signal);
+    return this.bytes(status, { "content-type": "application/json", ...delivery.headers }, [JSON.stringify(value)], delivery);
   }
 
-  private bytes(status: number, headers: Record<string, string>, frames: (string | Uint8Array | (() => Promise<void>))[], delivery: SimDelivery, _signal: AbortSignal): SimResponse {
+  private bytes(status: number, headers: Record<string, string>, frames: (string | Uint8Array | (() => Promise<void>))[], delivery: SimDelivery): SimResponse {
     return {
       status,
       headers,

@@ -19,7 +19,7 @@ export interface OllamaSimOptions {
 interface Helpers {
   json(status: number, value: unknown, delivery?: { chunkDelayMs?: number }): SimResponse;
   error(e: SimErrorReply): SimResponse;
-  frames(status: number, headers: Record<string, string>, frames: string[], delivery: { chunkDelayMs?: number }, signal: AbortSignal): SimResponse;
+  frames(status: number, headers: Record<string, string>, frames: string[], delivery: { chunkDelayMs?: number }): SimResponse;
 }
 
 const full = (name: string) => (name.includes(":") ? name : `${name}:latest`);
@@ -40,7 +40,7 @@ export class OllamaStore {
     this.registry = new Set((o.registry ?? ["llama3.2", "nomic-embed-text", "qwen3:0.6b", "tinyllama"]).map(full));
   }
 
-  handle(method: string, route: string, body: any, h: Helpers, signal: AbortSignal): SimResponse | undefined {
+  handle(method: string, route: string, body: any, h: Helpers): SimResponse | undefined {
     const name = typeof body?.model === "string" ? body.model : typeof body?.name === "string" ? body.name : "";
     const missing = () => h.error({ kind: "error", status: 404, body: { error: `model '${name}' not found` } });
     const entry = (n: string, size: number) => ({
@@ -59,9 +59,9 @@ export class OllamaStore {
         return h.json(200, { modelfile: `FROM ${full(name)}`, parameters: "num_ctx 4096", template: "{{ .Prompt }}", details: entry(full(name), 0).details, capabilities: ["completion"] });
       case "DELETE /api/delete":
         if (!this.installed.delete(full(name))) return missing();
-        return h.frames(200, { "content-type": "application/json" }, [], {}, signal);
+        return h.frames(200, { "content-type": "application/json" }, [], {});
       case "POST /api/pull":
-        return this.pull(full(name), body?.stream !== false, h, signal);
+        return this.pull(full(name), body?.stream !== false, h);
       default:
         return undefined;
     }
@@ -72,7 +72,7 @@ export class OllamaStore {
     if (typeof model === "string") this.running.add(full(model));
   }
 
-  private pull(name: string, stream: boolean, h: Helpers, signal: AbortSignal): SimResponse {
+  private pull(name: string, stream: boolean, h: Helpers): SimResponse {
     const lines: object[] = [{ status: "pulling manifest" }];
     if (!this.registry.has(name)) {
       // Real Ollama answers 200 and reports the failure in the stream.
@@ -88,6 +88,6 @@ export class OllamaStore {
       this.installed.set(name, bytes * 2);
     }
     if (!stream) return h.json(200, lines[lines.length - 1]);
-    return h.frames(200, { "content-type": "application/x-ndjson" }, lines.map((l) => JSON.stringify(l) + "\n"), { chunkDelayMs: this.o.stepDelayMs ?? 5 }, signal);
+    return h.frames(200, { "content-type": "application/x-ndjson" }, lines.map((l) => JSON.stringify(l) + "\n"), { chunkDelayMs: this.o.stepDelayMs ?? 5 });
   }
 }
