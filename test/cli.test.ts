@@ -15,6 +15,14 @@ test("offline mock: `chat --provider mock hello` works with no network and no mo
   assert.equal(r.stdout, "You said: hello\n");
 });
 
+test("the offline mock lists its models and serves any model name", async () => {
+  const r = await cli(["models", "--provider", "mock"], isolated);
+  assert.equal(r.stdout, "mock-model\nmock-embed\n");
+  const c = await cli(["chat", "--provider", "mock", "--model", "anything", "hi"], isolated);
+  assert.equal(c.code, 0, c.stderr);
+  assert.equal(c.stdout, "You said: hi\n");
+});
+
 test("the prompt is read from stdin when piped; --json prints the final ChatCompletion", async () => {
   const r = await cli(["chat", "--provider", "mock", "--json"], { ...isolated, input: "a piped question\n" });
   assert.equal(r.code, 0, r.stderr);

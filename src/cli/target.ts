@@ -19,7 +19,7 @@ export function clientFromFlags(flags: Parsed["flags"]): LlmClient {
   const timeout = numberFlag(flags, "timeout");
   if (timeout !== undefined) opts.timeout = timeout;
   if (provider === "mock") {
-    return createClient({ ...opts, provider: mockPreset, fetch: simulatorFetch({ dialect: "openai", models: undefined }) });
+    return createClient({ ...opts, provider: mockPreset, fetch: simulatorFetch({ dialect: "openai", models: [mockPreset.defaultModel, mockPreset.defaultEmbeddingModel], anyModel: true }) });
   }
   if (provider) opts.provider = provider;
   if (typeof flags.profile === "string") {

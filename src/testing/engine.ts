@@ -9,8 +9,10 @@ export interface SimulatorOptions {
   dialect?: DialectName;
   /** Replies to give, in order; more can be queued with `reply()`. When the queue is empty, chat echoes the last user message. */
   script?: SimReply[];
-  /** Model ids the server knows; a chat or embeddings request for another model gets the dialect's "model not found" (E8). */
+  /** Model ids the server lists; a chat or embeddings request for another model gets the dialect's "model not found" (E8). */
   models?: string[];
+  /** List `models` but serve any model name (the CLI's offline mock). */
+  anyModel?: boolean;
   /** Require `Authorization: Bearer <apiKey>`; otherwise 401. */
   apiKey?: string;
   /** Parameters this server rejects with a 400 naming them (Q1–Q3). */
@@ -167,7 +169,7 @@ export class SimulatorEngine {
   private check(body: Record<string, any>): SimResponse | undefined {
     const d = this.dialect;
     const models = this.options.models;
-    if (models && body.model !== undefined && !models.includes(body.model)) {
+    if (models && !this.options.anyModel && body.model !== undefined && !models.includes(body.model)) {
       const nf = d.modelNotFound(String(body.model));
       return this.error({ kind: "error", ...nf });
     }
