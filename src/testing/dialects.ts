@@ -7,8 +7,18 @@ export interface Dialect {
   streamUsage: "on-request" | "always-chunk" | "last-chunk" | "x_groq";
   /** How tool calls are streamed. */
   toolCalls: "fragments" | "whole-no-index" | "repeat-name" | "null-then-full";
-  /** F3: the finish reason after tool calls. */
+  /** F3: the finish reason after tool calls (and with `tool_choice: "required"`, where it differs: vLLM). */
   toolFinish: "tool_calls" | "stop";
+  toolFinishRequired?: "stop";
+  /** T10: the server's own tool-call id format. */
+  toolIds?: "nine-alphanumerics";
+  /** Q8: `encoding_format: "base64"` is ignored (floats come back anyway). */
+  ignoresBase64?: boolean;
+  /** `owned_by` in the model list [the dialect's name]; extra top-level fields of the list. */
+  ownedBy?: string;
+  modelListExtra?: (ids: string[]) => Record<string, unknown>;
+  /** Serves Ollama's native model endpoints (`/api/tags`, `/api/pull`, …). */
+  nativeModelApi?: boolean;
   /** F2: what intermediate chunks carry as finish_reason. */
   pendingFinish: null | "";
   /** S1: keep-alive comment sent before the first chunk. */
@@ -75,6 +85,9 @@ export const dialects: Record<DialectName, Dialect> = {
     toolCalls: "whole-no-index",
     toolFinish: "stop",
     pendingFinish: "",
+    ignoresBase64: true,
+    ownedBy: "library",
+    nativeModelApi: true,
     modelNotFound: (model) => ({ status: 404, message: `model "${model}" not found, try pulling it first`, type: "api_error" }),
     validate(body) {
       // Q6: Ollama refuses `content: null` on an assistant tool-call turn.
@@ -86,6 +99,7 @@ export const dialects: Record<DialectName, Dialect> = {
     ...base,
     name: "vllm",
     toolCalls: "null-then-full",
+    toolFinishRequired: "stop",
     errorBody: objectError,
     // S5: vLLM and SGLang send a named `error` event.
     streamError: (message) => `event: error\ndata: ${JSON.stringify({ error: { message, type: "InternalServerError", code: 500 } })}\n\n`,
@@ -103,6 +117,8 @@ export const dialects: Record<DialectName, Dialect> = {
     name: "llamacpp",
     streamUsage: "last-chunk",
     toolCalls: "repeat-name",
+    // llama-server adds its own `models` list beside `data`.
+    modelListExtra: (ids) => ({ models: ids.map((name) => ({ name, model: name })) }),
     modelNotFound: (model) => ({ status: 400, message: `model '${model}' not found`, type: "invalid_request_error" }),
   },
   lmstudio: {
@@ -141,6 +157,7 @@ export const dialects: Record<DialectName, Dialect> = {
     ...base,
     name: "mistral",
     streamUsage: "last-chunk",
+    toolIds: "nine-alphanumerics",
     errorBody: objectError,
     validate(body) {
       // Q1: Mistral refuses unknown body fields, `stream_options` among them.

@@ -94,7 +94,7 @@ export class SimulatorEngine {
     if (!d) throw new Error(`unknown simulator dialect "${options.dialect}"; known: ${Object.keys(dialects).join(", ")}`);
     this.dialect = d;
     this.queue = [...(options.script ?? [])];
-    if (d.name === "ollama") this.ollama = new OllamaStore(options.ollama);
+    if (d.nativeModelApi) this.ollama = new OllamaStore(options.ollama);
   }
 
   /** Queue replies for the next requests. */
@@ -151,7 +151,7 @@ export class SimulatorEngine {
       if (invalid) return invalid;
       const inputs: unknown[] = Array.isArray(body?.input) ? body.input : [body?.input];
       const dims = this.options.embeddingDimensions ?? 8;
-      const b64 = body?.encoding_format === "base64" && d.name !== "ollama"; // Q8: Ollama ignores base64
+      const b64 = body?.encoding_format === "base64" && !d.ignoresBase64;
       const data = inputs.map((input, index) => {
         const v = simEmbedding(String(input), dims);
         return { object: "embedding", index, embedding: b64 ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v };
@@ -160,8 +160,8 @@ export class SimulatorEngine {
     }
     if (method === "GET" && route === "/models") {
       const ids = this.options.models ?? ["sim-model", "sim-embed"];
-      const data = ids.map((id) => ({ id, object: "model", created: 1700000000, owned_by: d.name === "ollama" ? "library" : d.name }));
-      return this.json(200, d.name === "llamacpp" ? { object: "list", data, models: ids.map((name) => ({ name, model: name })) } : { object: "list", data });
+      const data = ids.map((id) => ({ id, object: "model", created: 1700000000, owned_by: d.ownedBy ?? d.name }));
+      return this.json(200, { object: "list", data, ...d.modelListExtra?.(ids) });
     }
     return this.error({ kind: "error", status: 404, message: `no route for ${method} ${path}`, type: "not_found" });
   }

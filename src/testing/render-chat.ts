@@ -12,7 +12,7 @@ export function pieces(text: string): string[] {
 function toolId(dialect: Dialect, call: SimToolCall): string {
   if (call.id) return call.id;
   // T10: Mistral's own ids are 9 alphanumerics.
-  return dialect.name === "mistral" ? nextId("").replace(/[^A-Za-z0-9]/g, "").padStart(9, "a").slice(-9) : nextId("call_");
+  return dialect.toolIds === "nine-alphanumerics" ? nextId("").replace(/[^A-Za-z0-9]/g, "").padStart(9, "a").slice(-9) : nextId("call_");
 }
 
 function usageOf(reply: SimChatReply, body: Record<string, any>, completion: number) {
@@ -25,7 +25,7 @@ function finishOf(reply: SimChatReply, dialect: Dialect, body: Record<string, an
   if (reply.finishReason !== undefined) return reply.finishReason;
   if (!reply.toolCalls?.length) return "stop";
   // F3: vLLM with tool_choice "required" says stop.
-  if (dialect.name === "vllm" && body.tool_choice === "required") return "stop";
+  if (dialect.toolFinishRequired && body.tool_choice === "required") return dialect.toolFinishRequired;
   return dialect.toolFinish;
 }
 
