@@ -19,6 +19,20 @@ function rawEvents(onEvent) {
   };
 }
 
+/** Text of choice 0 from an async iterable of chunks, and when the first text arrived (mimir and openai alike). */
+async function collectChunks(stream, t0) {
+  let text = "";
+  let first = 0;
+  for await (const c of stream) {
+    const d = c.choices[0]?.delta?.content;
+    if (d) {
+      if (!first) first = now() - t0;
+      text += d;
+    }
+  }
+  return { text, first };
+}
+
 function rawClient(name, post) {
   return {
     name,
@@ -88,17 +102,7 @@ async function make(name) {
           return (await client(base).chat.completions.create({ messages })).choices[0].message.content;
         },
         async stream(base, t0) {
-          const s = await client(base).chat.completions.create({ messages, stream: true });
-          let text = "";
-          let first = 0;
-          for await (const c of s) {
-            const d = c.choices[0]?.delta.content;
-            if (d) {
-              if (!first) first = now() - t0;
-              text += d;
-            }
-          }
-          return { text, first };
+          return collectChunks(await client(base).chat.completions.create({ messages, stream: true }), t0);
         },
         async tool(base) {
           const s = await client(base).chat.completions.create({ messages, stream: true, tools: [{ type: "function", function: { name: "record", parameters: { type: "object" } } }] });
@@ -116,17 +120,7 @@ async function make(name) {
           return (await client(base).chat.completions.create({ model: "bench", messages })).choices[0].message.content;
         },
         async stream(base, t0) {
-          const s = await client(base).chat.completions.create({ model: "bench", messages, stream: true, stream_options: { include_usage: true } });
-          let text = "";
-          let first = 0;
-          for await (const c of s) {
-            const d = c.choices[0]?.delta?.content;
-            if (d) {
-              if (!first) first = now() - t0;
-              text += d;
-            }
-          }
-          return { text, first };
+          return collectChunks(await client(base).chat.completions.create({ model: "bench", messages, stream: true, stream_options: { include_usage: true } }), t0);
         },
         // openai's accumulating helper.
         async tool(base) {
