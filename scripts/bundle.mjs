@@ -8,6 +8,8 @@ await build({
   entryPoints: {
     index: "src/index.ts",
     "testing/index": "src/testing/index.ts",
+    "testing/portable": "src/testing/portable.ts",
+    "testing/server": "src/testing/server.ts",
     "node/index": "src/node/index.ts",
     "ollama/index": "src/ollama/index.ts",
     "cli/main": "src/cli/main.ts",

@@ -1,12 +1,9 @@
 /**
- * `mimir-llm/testing`: a provider simulator for tests, yours and ours. Node-only (it runs an HTTP server).
+ * `mimir-llm/testing` under Node: the provider simulator for tests, yours and ours: the in-process
+ * simulator (see `./portable`) plus `startSimulator`, a real HTTP server on loopback.
+ * Browsers, and bundlers targeting them, resolve `mimir-llm/testing` to the portable part only.
  * @packageDocumentation
  */
+export * from "./portable.js";
 export { startSimulator } from "./server.js";
 export type { Simulator } from "./server.js";
-export { simulatorFetch } from "./fetch.js";
-export { SimulatorEngine, simEmbedding } from "./engine.js";
-export type { SimulatorOptions, RecordedRequest, SimResponse } from "./engine.js";
-export { dialects } from "./dialects.js";
-export type { Dialect, DialectName } from "./dialects.js";
-export type { SimReply, SimChatReply, SimErrorReply, SimRawReply, SimToolCall, SimDelivery } from "./script.js";

@@ -1,0 +1,12 @@
+/**
+ * `mimir-llm/testing` in a browser, Deno, Bun or a worker: the in-process simulator (`simulatorFetch`),
+ * its engine, dialects and scripts. Nothing here imports a Node module, so it loads wherever `fetch` runs.
+ * The HTTP server (`startSimulator`) is Node-only: `mimir-llm/testing/server`, or `mimir-llm/testing` under Node.
+ * @packageDocumentation
+ */
+export { simulatorFetch } from "./fetch.js";
+export { SimulatorEngine, simEmbedding } from "./engine.js";
+export type { SimulatorOptions, RecordedRequest, SimResponse } from "./engine.js";
+export { dialects } from "./dialects.js";
+export type { Dialect, DialectName } from "./dialects.js";
+export type { SimReply, SimChatReply, SimErrorReply, SimRawReply, SimToolCall, SimDelivery } from "./script.js";
