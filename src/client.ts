@@ -1,13 +1,17 @@
 import { buildChatBody, estimateTokens } from "./core/adapt-request.js";
+import { resolveCall } from "./core/call.js";
 import { normalizeEmbeddings } from "./core/embeddings.js";
+import { ResponsePromise, type Answer, type LlmPromise } from "./core/llm-promise.js";
 import { normalizeModels } from "./core/models.js";
 import { normalizeCompletion } from "./core/normalize-response.js";
 import type { ClientOptions, RequestOptions } from "./core/options.js";
+import { scrubError } from "./core/redact.js";
+import { rejectionHandler } from "./core/request-fixes.js";
 import { resolveConfig, type ResolvedConfig } from "./core/resolve-config.js";
-import { ConfigError, InvalidResponseError } from "./errors.js";
+import { ConfigError } from "./errors.js";
 import { send } from "./http/transport.js";
 import type { ProviderPreset } from "./providers/preset.js";
-import { ChatStream } from "./stream/chat-stream.js";
+import { ChatStream, checkStreamResponse } from "./stream/chat-stream.js";
 import type {
   ChatCompletion, ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming,
   CreateEmbeddingResponse, EmbeddingCreateParams, LlmWarning, Model,
@@ -15,9 +19,9 @@ import type {
 
 /** `chat.completions.create`: a `ChatCompletion`, or a `ChatStream` when `stream: true`. */
 export interface ChatCompletions {
-  create(params: ChatCompletionCreateParamsStreaming, options?: RequestOptions): Promise<ChatStream>;
-  create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): Promise<ChatCompletion>;
-  create(params: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatCompletion | ChatStream>;
+  create(params: ChatCompletionCreateParamsStreaming, options?: RequestOptions): LlmPromise<ChatStream>;
+  create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): LlmPromise<ChatCompletion>;
+  create(params: ChatCompletionCreateParams, options?: RequestOptions): LlmPromise<ChatCompletion | ChatStream>;
 }
 
 /** Options of `complete()`: request parameters besides `messages`, plus a `system` prompt. */
@@ -26,8 +30,8 @@ export type CompleteOptions = Omit<ChatCompletionCreateParams, "messages" | "str
 /** A client bound to one provider. Create it once and share it: it holds the rate limiter and what servers rejected. */
 export interface LlmClient {
   chat: { completions: ChatCompletions };
-  embeddings: { create(params: EmbeddingCreateParams, options?: RequestOptions): Promise<CreateEmbeddingResponse> };
-  models: { list(options?: RequestOptions): Promise<Model[]> };
+  embeddings: { create(params: EmbeddingCreateParams, options?: RequestOptions): LlmPromise<CreateEmbeddingResponse> };
+  models: { list(options?: RequestOptions): LlmPromise<Model[]> };
   /** A one-turn chat returning the text. */
   complete(prompt: string, options?: CompleteOptions): Promise<string>;
   /** The preset in use, the base URL and default model (no key). */
@@ -36,37 +40,45 @@ export interface LlmClient {
   readonly model: string | undefined;
 }
 
-function warner(cfg: ResolvedConfig, options: RequestOptions | undefined, into: LlmWarning[]): (w: LlmWarning) => void {
-  const cb = options?.onWarning ?? cfg.onWarning;
-  return (w) => {
-    into.push(w);
-    cb?.(w);
-  };
+/** Put the call's warnings on a result, or none at all. */
+function withWarnings<T extends { warnings?: LlmWarning[] }>(result: T, warnings: LlmWarning[]): T {
+  if (warnings.length) result.warnings = warnings;
+  else delete result.warnings;
+  return result;
 }
 
-async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatCompletion | ChatStream> {
-  const warnings: LlmWarning[] = [];
-  const warn = warner(cfg, options, warnings);
-  const body = buildChatBody(params, cfg, warn);
+/** Run a call; whatever it throws leaves with every string scrubbed of the key. */
+function run<T>(cfg: ResolvedConfig, fn: () => Promise<Answer<T>>): LlmPromise<T> {
+  return ResponsePromise.from(fn().catch((e: unknown) => Promise.reject(scrubError(e, cfg.apiKey))));
+}
+
+async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParams, options?: RequestOptions): Promise<Answer<ChatCompletion | ChatStream>> {
+  const call = resolveCall(cfg, options);
+  const body = buildChatBody(params, cfg, call.warn);
   const model = body.model as string;
   const stream = body.stream === true;
   // Estimating means serialising the messages once more: only when a token budget is set.
   const tokens = cfg.limiter.countsTokens ? estimateTokens(body, JSON.stringify(body.messages)) : 1;
-  const sent = await send(cfg, { method: "POST", path: "/chat/completions", body, stream, model, options, tokens, warn });
+  const sent = await send(cfg, { method: "POST", path: "/chat/completions", body, stream, model, call, tokens, onRejected: rejectionHandler(cfg, body, call.warn) });
+  const { response, requestId } = sent;
   if (stream) {
-    if (!sent.response.body) throw new InvalidResponseError(`${cfg.preset.id}: the stream response has no body (status ${sent.response.status})`, { provider: cfg.preset.id, status: sent.response.status });
-    return new ChatStream({
-      response: sent.response, attempt: sent.attempt, idleTimeout: options?.idleTimeout ?? cfg.idleTimeout,
-      provider: cfg.preset.id, model, requestId: sent.requestId, hooks: cfg.preset.hooks, thinkTags: cfg.thinkTags,
-      apiKey: cfg.apiKey, warnings, warn,
+    try {
+      await checkStreamResponse(response, cfg.preset.id, cfg.apiKey, requestId);
+    } catch (e) {
+      sent.attempt.cleanup();
+      throw e;
+    }
+    const data = new ChatStream({
+      response, attempt: sent.attempt, idleTimeout: call.idleTimeout, provider: cfg.preset.id, model, requestId,
+      hooks: cfg.preset.hooks, thinkTags: cfg.thinkTags, apiKey: cfg.apiKey, maxBodySize: cfg.maxBodySize,
+      maxEventSize: cfg.maxEventSize, warnings: call.warnings, warn: call.warn,
     });
+    return { data, response, requestId };
   }
   const synthesised: LlmWarning[] = [];
   const completion = normalizeCompletion(sent.json, cfg.preset.hooks, cfg.thinkTags, model, cfg.preset.id, synthesised);
-  for (const w of synthesised) warn(w);
-  if (warnings.length) completion.warnings = warnings;
-  else delete completion.warnings;
-  return completion;
+  for (const w of synthesised) call.warn(w);
+  return { data: withWarnings(completion, call.warnings), response, requestId };
 }
 
 /**
@@ -81,37 +93,36 @@ async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParam
  */
 export function createClient(options: ClientOptions = {}): LlmClient {
   const cfg = resolveConfig(options);
-  const chatCreate = ((params: ChatCompletionCreateParams, o?: RequestOptions) => createChat(cfg, params, o)) as ChatCompletions["create"];
+  const chatCreate = ((params: ChatCompletionCreateParams, o?: RequestOptions) => run(cfg, () => createChat(cfg, params, o))) as ChatCompletions["create"];
   return {
     chat: { completions: { create: chatCreate } },
     embeddings: {
-      async create(params, o) {
+      create: (params, o) => run(cfg, async () => {
         if (!params || (typeof params.input !== "string" && !Array.isArray(params.input))) {
           throw new ConfigError("embeddings.create needs { input: string | string[] }");
         }
         const model = params.model ?? cfg.embeddingModel ?? cfg.model;
         if (!model) throw new ConfigError(`no embedding model: pass { model } or createClient({ embeddingModel }) (provider "${cfg.preset.id}" has no default)`);
-        const warnings: LlmWarning[] = [];
-        const warn = warner(cfg, o, warnings);
+        const call = resolveCall(cfg, o);
         // Q8: ask for floats; many compatible servers ignore or reject base64.
         const body: Record<string, unknown> = { ...params, model, encoding_format: params.encoding_format ?? "float" };
-        const sent = await send(cfg, { method: "POST", path: "/embeddings", body, stream: false, model, options: o, warn });
-        const res = normalizeEmbeddings(sent.json, model, cfg.preset.id);
-        if (warnings.length) res.warnings = warnings;
-        return res;
-      },
+        const sent = await send(cfg, { method: "POST", path: "/embeddings", body, stream: false, model, call });
+        const data = normalizeEmbeddings(sent.json, model, cfg.preset.id);
+        if (call.warnings.length) data.warnings = call.warnings;
+        return { data, response: sent.response, requestId: sent.requestId };
+      }),
     },
     models: {
-      async list(o) {
-        const sent = await send(cfg, { method: "GET", path: "/models", stream: false, options: o, warn: warner(cfg, o, []) });
-        return normalizeModels(sent.json, cfg.preset.hooks, cfg.preset.id);
-      },
+      list: (o) => run(cfg, async () => {
+        const sent = await send(cfg, { method: "GET", path: "/models", stream: false, call: resolveCall(cfg, o) });
+        return { data: normalizeModels(sent.json, cfg.preset.hooks, cfg.preset.id), response: sent.response, requestId: sent.requestId };
+      }),
     },
     async complete(prompt, o = {}) {
       if (typeof prompt !== "string") throw new ConfigError("complete(prompt) needs a string prompt");
-      const { system, signal, timeout, idleTimeout, maxRetries, headers, onWarning, ...params } = o;
+      const { system, signal, timeout, idleTimeout, maxRetries, headers, onWarning, onRetry, ...params } = o;
       const messages: ChatCompletionCreateParams["messages"] = system ? [{ role: "system", content: system }, { role: "user", content: prompt }] : [{ role: "user", content: prompt }];
-      const c = await chatCreate({ ...params, messages, stream: false }, { signal, timeout, idleTimeout, maxRetries, headers, onWarning });
+      const c = await chatCreate({ ...params, messages, stream: false }, { signal, timeout, idleTimeout, maxRetries, headers, onWarning, onRetry });
       return c.choices[0]?.message.content ?? "";
     },
     provider: cfg.preset,

@@ -4,6 +4,8 @@ import type { ChatCompletion } from "./types.js";
 export interface LlmErrorOptions {
   status?: number;
   provider?: string;
+  /** The model the request asked for. */
+  model?: string;
   code?: string;
   type?: string;
   param?: string;
@@ -12,11 +14,16 @@ export interface LlmErrorOptions {
   body?: string;
   /** For streams that broke mid-way: what had been received. */
   partial?: ChatCompletion;
+  /** The URL requested (never with a key). */
+  url?: string;
+  /** How many attempts were made before giving up (1 when nothing was retried). */
+  attempts?: number;
   cause?: unknown;
 }
 
 /**
- * The base of every error mimir-llm throws.
+ * The base of every error mimir-llm throws. Every string it exposes (its message, fields, `cause`
+ * and `partial`) has had the API key and key-like tokens redacted.
  *
  * @example
  * try { await llm.complete("hi"); }
@@ -26,12 +33,15 @@ export class LlmError extends Error {
   override name = "LlmError";
   declare status?: number;
   declare provider?: string;
+  declare model?: string;
   declare code?: string;
   declare type?: string;
   declare param?: string;
   declare requestId?: string;
   declare body?: string;
   declare partial?: ChatCompletion;
+  declare url?: string;
+  declare attempts?: number;
 
   constructor(message: string, options: LlmErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -44,11 +54,8 @@ export class LlmError extends Error {
 export class AuthenticationError extends LlmError { override name = "AuthenticationError"; }
 /** 403: the key is valid but may not do this. */
 export class PermissionDeniedError extends LlmError { override name = "PermissionDeniedError"; }
-/** 404, or a 400 saying the model does not exist. `model` names it when known. */
-export class NotFoundError extends LlmError {
-  override name = "NotFoundError";
-  declare model?: string;
-}
+/** 404, or a 400 saying the model does not exist. `model` is set only when the error is about the model. */
+export class NotFoundError extends LlmError { override name = "NotFoundError"; }
 /** 409. */
 export class ConflictError extends LlmError { override name = "ConflictError"; }
 /** 429 (after retries). `retryAfterMs` is the server's hint when it gave one. */
@@ -79,12 +86,24 @@ export class TimeoutError extends LlmError {
 export class AbortError extends LlmError { override name = "AbortError"; }
 /** A stream broke after it started: an error frame after HTTP 200, or the connection died. `partial` holds what arrived. */
 export class StreamError extends LlmError { override name = "StreamError"; }
-/** The server answered something that cannot be understood as the expected shape. `body` holds the raw text. */
+/**
+ * The server answered something that cannot be understood as the expected shape: not JSON, not an
+ * event stream, a chunk that cannot be normalised. `body` holds a snippet of what came.
+ */
 export class InvalidResponseError extends LlmError { override name = "InvalidResponseError"; }
+/**
+ * A response, or one line or event of a stream, larger than the client's `limits` allow
+ * (`maxBodySize`, `maxEventSize`). `limit` is the limit that was exceeded, in bytes (characters for events).
+ */
+export class ResponseTooLargeError extends InvalidResponseError {
+  override name = "ResponseTooLargeError";
+  limit = 0;
+  what: "body" | "event" = "body";
+}
 /** Tool-call arguments that are not valid JSON (see `parseToolArguments`). `raw` holds them. */
 export class ToolArgumentsError extends LlmError {
   override name = "ToolArgumentsError";
   raw = "";
 }
-/** Bad client configuration: thrown by `createClient`, says what to do. */
+/** Bad client configuration or request options: says what to do. */
 export class ConfigError extends LlmError { override name = "ConfigError"; }

@@ -11,10 +11,13 @@
  */
 export { createClient } from "./client.js";
 export type { LlmClient, ChatCompletions, CompleteOptions } from "./client.js";
-export type { ClientOptions, RequestOptions, FetchLike } from "./core/options.js";
+export type { ClientOptions, RequestOptions, FetchLike, RetryInfo, Logger, LogLevel, ResponseLimits } from "./core/options.js";
+export type { LlmPromise, ResponseMeta } from "./core/llm-promise.js";
 export type { RateLimitOptions } from "./http/rate-limiter.js";
+export type { RateLimitInfo } from "./http/rate-limit-info.js";
 export { ChatStream } from "./stream/chat-stream.js";
 export { ChatCompletionAccumulator } from "./stream/accumulate.js";
+export type { AccumulatorOptions } from "./stream/accumulate.js";
 export { SseDecoder } from "./stream/sse.js";
 export type { SseEvent } from "./stream/sse.js";
 export { parseToolArguments } from "./core/tool-arguments.js";

@@ -2,7 +2,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { SseDecoder, ChatCompletionAccumulator } from "../src/index.js";
-import { ChunkNormalizer } from "../src/stream/normalize-chunk.js";
 import { renderChunks } from "../src/testing/render-chat.js";
 import { dialects, type DialectName } from "../src/testing/index.js";
 
@@ -11,19 +10,16 @@ const enc = new TextEncoder();
 /** What the client does with a body: decode, normalise, accumulate. */
 function run(bytes: Uint8Array, cuts: number[], dialect: string, thinkTags = false) {
   const d = new SseDecoder();
-  const n = new ChunkNormalizer(undefined, thinkTags, "m");
-  const acc = new ChatCompletionAccumulator();
+  const acc = new ChatCompletionAccumulator({ thinkTags, model: "m" });
   let prev = 0;
   const feed = (evs: { data: string }[]) => {
-    for (const e of evs) if (e.data !== "[DONE]") acc.add(n.push(JSON.parse(e.data)));
+    for (const e of evs) if (e.data !== "[DONE]") acc.add(JSON.parse(e.data));
   };
   for (const c of [...cuts, bytes.length]) {
     feed(d.push(bytes.subarray(prev, c)));
     prev = c;
   }
   feed(d.end());
-  const tail = n.flush();
-  if (tail) acc.add(tail);
   const final = acc.finish([]);
   delete (final as any).created;
   void dialect;

@@ -73,5 +73,5 @@ test("rm deletes; rm of a missing model exits 1; ps lists loaded models", async 
 test("a server that is down: exit 1 and a hint to start Ollama", async () => {
   const r = await cli(["ps", "--base-url", `http://127.0.0.1:${await closedPort()}`], { cwd: empty, env });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /ECONNREFUSED.*is Ollama running at http:\/\/127\.0\.0\.1:\d+\? Start it with `ollama serve`/);
+  assert.match(r.stderr, /GET http:\/\/127\.0\.0\.1:\d+\/api\/ps failed: connection refused \(ECONNREFUSED\) — is Ollama running there\? Start it with `ollama serve`.* \[2 attempts\]/);
 });

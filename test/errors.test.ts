@@ -134,7 +134,7 @@ test("secrets: a server echoing the key never puts it in message, body, or JSON 
   });
 });
 
-test("a 404 that is not about the model points at the base URL, and names no model", async () => {
+test("a 404 for a path the server does not serve says what was requested, quotes the server, and points at the base URL", async () => {
   // The simulator answers 404 for an unknown path, as a server given the wrong base URL would.
   const { createClient } = await import("./exports.js");
   const { startSimulator } = await import("./exports.js");
@@ -144,7 +144,7 @@ test("a 404 that is not about the model points at the base URL, and names no mod
     const e = await rejection(llm.complete("hi"));
     assert.ok(e instanceof NotFoundError);
     assert.equal(e.model, undefined);
-    assert.match(e.message, /no such endpoint at http:\/\/127\.0\.0\.1:\d+\/api\/chat\/completions; check baseURL/);
+    assert.match(e.message, /POST http:\/\/127\.0\.0\.1:\d+\/api\/chat\/completions was not found: the server said "[^"]+"; the server has no such endpoint: check baseURL/);
   } finally {
     await sim.close();
   }

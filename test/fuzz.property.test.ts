@@ -2,7 +2,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ChatCompletionAccumulator } from "./exports.js";
-import { ChunkErrorSignal, ChunkNormalizer } from "../src/stream/normalize-chunk.js";
 import { user, withSim } from "./helpers.js";
 
 // Whatever a server puts in a chunk, in whatever type: the pipeline never throws (except the one
@@ -39,16 +38,10 @@ const chunk = fc.record({
 test("fuzz: any chunk shapes and types never crash the normaliser or accumulator; results keep their promises", () => {
   fc.assert(
     fc.property(fc.array(chunk, { maxLength: 8 }), fc.boolean(), (chunks, think) => {
-      const n = new ChunkNormalizer(undefined, think, "m");
-      const acc = new ChatCompletionAccumulator();
+      const acc = new ChatCompletionAccumulator({ thinkTags: think, model: "m" });
       for (const c of chunks) {
-        let out;
-        try {
-          out = n.push(structuredClone(c) as Record<string, unknown>);
-        } catch (e) {
-          if (e instanceof ChunkErrorSignal) return; // finish_reason "error": the stream's typed error path
-          throw e;
-        }
+        const out = acc.add(structuredClone(c) as Record<string, unknown>);
+        if (acc.failure) return; // finish_reason "error": the stream's typed error path
         assert.ok(Array.isArray(out.choices));
         for (const ch of out.choices) {
           assert.equal(typeof ch.index, "number");
@@ -56,10 +49,7 @@ test("fuzz: any chunk shapes and types never crash the normaliser or accumulator
           assert.ok(ch.delta.content === undefined || ch.delta.content === null || typeof ch.delta.content === "string");
           for (const t of ch.delta.tool_calls ?? []) assert.ok(t.function?.arguments === undefined || typeof t.function.arguments === "string");
         }
-        acc.add(out);
       }
-      const tail = n.flush();
-      if (tail) acc.add(tail);
       const final = acc.finish([]);
       assert.ok(final.choices.length >= 1);
       for (const c of final.choices) {
@@ -116,7 +106,7 @@ test("fuzz: any bytes on the wire end a stream as a completion or a typed LlmErr
         prev = p;
       }
       const body = new ReadableStream<Uint8Array>({ pull(c) { if (i < pieces.length) c.enqueue(pieces[i++]!); else c.close(); } });
-      const s = new ChatStream({ response: new Response(body, { headers: { "content-type": "text/event-stream" } }), attempt: new Attempt(undefined, 5000, "fuzz"), idleTimeout: 5000, provider: "fuzz", model: "m", requestId: undefined, hooks: undefined, thinkTags: true, apiKey: undefined, warnings: [], warn: () => {} });
+      const s = new ChatStream({ response: new Response(body, { headers: { "content-type": "text/event-stream" } }), attempt: new Attempt(undefined, 5000, "fuzz"), idleTimeout: 5000, provider: "fuzz", model: "m", requestId: undefined, hooks: undefined, thinkTags: true, apiKey: undefined, maxBodySize: 1 << 20, maxEventSize: 1 << 16, warnings: [], warn: () => {} });
       try {
         const f = await s.finalChatCompletion();
         assert.ok(Array.isArray(f.choices) && f.choices.length >= 1);

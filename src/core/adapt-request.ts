@@ -1,9 +1,7 @@
 import { ConfigError } from "../errors.js";
 import type { ChatCompletionCreateParams, LlmWarning } from "../types.js";
+import { applyFix, jsonModeAsSchema, outputLimitName } from "./request-fixes.js";
 import type { ResolvedConfig } from "./resolve-config.js";
-
-/** Q4: LM Studio takes json mode only as a schema; this one accepts any object. */
-const PERMISSIVE_SCHEMA = { type: "json_schema", json_schema: { name: "json_object", schema: { type: "object" } } };
 
 /**
  * Build the JSON body of a chat request for this client's preset: the one place where request
@@ -27,38 +25,25 @@ export function buildChatBody(params: ChatCompletionCreateParams, cfg: ResolvedC
   if (!params.stream) delete body.stream_options;
 
   // Q2: the output-token limit goes by the name this server wants.
-  const wanted = cfg.learned.get("max_tokens") === "rename" ? "max_completion_tokens"
-    : cfg.learned.get("max_completion_tokens") === "rename" ? "max_tokens"
-    : caps.maxTokensParam ?? "max_tokens";
+  const wanted = outputLimitName(cfg);
   const other = wanted === "max_tokens" ? "max_completion_tokens" : "max_tokens";
-  if (body[other] != null && body[wanted] == null) {
-    body[wanted] = body[other];
-    delete body[other];
-    warn({ type: "param-renamed", param: other, message: `\`${other}\` was sent as \`${wanted}\`, the name ${cfg.preset.id} accepts` });
-  }
+  if (body[other] != null && body[wanted] == null) applyFix(body, other, "rename", `the name ${cfg.preset.id} accepts`, warn);
 
   body.messages = adaptMessages(params.messages as unknown as Record<string, unknown>[], cfg, warn);
 
   const rf = body.response_format as { type?: string } | undefined;
-  if (rf?.type === "json_object" && (caps.jsonObject === false || cfg.learned.get("response_format") === "json-schema")) {
-    body.response_format = PERMISSIVE_SCHEMA;
-    warn({ type: "param-mapped", param: "response_format", message: `${cfg.preset.id} rejects json_object; sent as a json_schema accepting any object` });
-  }
+  if (rf?.type === "json_object" && jsonModeAsSchema(cfg)) applyFix(body, "response_format", "json-schema", `${cfg.preset.id} rejects json_object`, warn);
 
   // Q3: parameters this server rejects, declared by the preset or learned from a 400/422.
-  for (const p of caps.unsupportedParams ?? []) drop(body, p, `${cfg.preset.id} does not support \`${p}\`; it was dropped`, warn);
-  for (const [p, action] of cfg.learned) {
-    if (action === "drop") drop(body, p, `${cfg.preset.id} rejected \`${p}\` earlier; it was dropped`, warn);
+  for (const p of caps.unsupportedParams ?? []) {
+    if (body[p] !== undefined) applyFix(body, p, "drop", `${cfg.preset.id} does not support it`, warn);
+  }
+  for (const [p, fix] of cfg.learned) {
+    if (fix === "drop" && body[p] !== undefined) applyFix(body, p, "drop", `${cfg.preset.id} rejected it earlier`, warn);
   }
 
   cfg.preset.hooks?.adaptRequest?.(body, { warn });
   return body;
-}
-
-function drop(body: Record<string, unknown>, p: string, message: string, warn: (w: LlmWarning) => void): void {
-  if (body[p] === undefined) return;
-  delete body[p];
-  warn({ type: "param-dropped", param: p, message });
 }
 
 function adaptMessages(messages: Record<string, unknown>[], cfg: ResolvedConfig, warn: (w: LlmWarning) => void): Record<string, unknown>[] {
@@ -97,27 +82,4 @@ function adaptMessages(messages: Record<string, unknown>[], cfg: ResolvedConfig,
 export function estimateTokens(body: Record<string, unknown>, text: string): number {
   const out = Number(body.max_completion_tokens ?? body.max_tokens ?? 0);
   return Math.ceil(text.length / 4) + (Number.isFinite(out) ? out : 0);
-}
-
-// Parameters a 400/422 may name, and what to do with each (Q1, Q2, Q4, Q3).
-const REJECTABLE = [
-  "stream_options", "max_tokens", "max_completion_tokens", "parallel_tool_calls", "response_format", "store",
-  "logprobs", "top_logprobs", "logit_bias", "seed", "user", "reasoning_effort", "service_tier", "metadata",
-  "frequency_penalty", "presence_penalty", "top_p", "temperature", "stop", "n",
-];
-
-/**
- * Q1/Q2: given a 400/422 for a body we sent, the parameter it names (one we sent), and how to fix
- * the request: drop it, rename it, or map json mode to a schema. Undefined when nothing fits.
- */
-export function rejectedParam(body: Record<string, unknown>, message: string, param: string | undefined): { param: string; action: "drop" | "rename" | "json-schema" } | undefined {
-  for (const p of REJECTABLE) {
-    if (body[p] === undefined) continue;
-    const named = param === p || param === `body.${p}` || (p.length > 4 && new RegExp(`(^|[^a-z_])${p}([^a-z_]|$)`, "i").test(message));
-    if (!named) continue;
-    if (p === "max_tokens" || p === "max_completion_tokens") return { param: p, action: "rename" };
-    if (p === "response_format" && (body.response_format as { type?: string })?.type === "json_object") return { param: p, action: "json-schema" };
-    return { param: p, action: "drop" };
-  }
-  return undefined;
 }

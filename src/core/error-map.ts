@@ -3,6 +3,7 @@ import {
   PermissionDeniedError, QuotaExceededError, RateLimitError, ServerError, TimeoutError,
 } from "../errors.js";
 import type { ErrorInfo, ProviderHooks } from "../providers/preset.js";
+import { parseJson, safeStringify } from "./json.js";
 import { redact } from "./redact.js";
 
 const SNIPPET = 2000;
@@ -15,7 +16,7 @@ const SNIPPET = 2000;
 export function parseErrorBody(text: string): Omit<ErrorInfo, "status" | "provider" | "body"> {
   let json: unknown;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    json = text ? parseJson(text) : undefined;
   } catch {
     return { message: plainText(text) };
   }
@@ -33,7 +34,7 @@ export function errorFields(json: unknown): { message: string; code?: string; ty
     : typeof e.detail === "string" ? e.detail
     : Array.isArray(e.detail) ? e.detail.map((d: any) => [Array.isArray(d?.loc) ? d.loc.join(".") : "", d?.msg ?? ""].filter(Boolean).join(": ")).join("; ")
     : typeof e.error_description === "string" ? e.error_description
-    : JSON.stringify(e).slice(0, 500);
+    : safeStringify(e, 500);
   // OpenRouter nests the upstream's message in metadata.raw.
   if (typeof e.metadata?.raw === "string" && !message.includes(e.metadata.raw)) message += ` (${e.metadata.raw.slice(0, 300)})`;
   const out: { message: string; code?: string; type?: string; param?: string } = { message };
@@ -63,9 +64,15 @@ export interface ErrorContext {
   headers?: Headers;
   requestId?: string;
   retryAfterMs?: number;
-  /** The URL requested, for errors that point at a wrong base URL. */
+  /** The request, for errors that say what was asked (a 404 not about the model). */
+  method?: string;
   url?: string;
 }
+
+// What a server answers for a path it does not serve at all (Go's mux, Express, nginx, FastAPI):
+// then, and only then, the base URL is the likely mistake. A gateway relaying an upstream's own 404
+// says something else, and is quoted instead of second-guessed.
+const ROUTE_MISS = /^(404 page not found|not found|cannot (get|post) \S+|no route for .*|the requested url was not found.*|404 not found|\{"detail":"not found"\})?$/i;
 
 /** The one mapping: (status, body text, provider) → typed `LlmError`. */
 export function mapHttpError(status: number, text: string, ctx: ErrorContext): LlmError {
@@ -85,7 +92,7 @@ export function mapHttpError(status: number, text: string, ctx: ErrorContext): L
 function classify(info: ErrorInfo, ctx: ErrorContext): LlmError {
   const { status, message, code = "", type = "" } = info;
   const opts = {
-    status, provider: info.provider, code: info.code, type: info.type, param: info.param,
+    status, provider: info.provider, model: ctx.model, code: info.code, type: info.type, param: info.param,
     requestId: ctx.requestId, body: info.body,
   };
   const said = `${message} ${code} ${type}`;
@@ -110,13 +117,13 @@ function classify(info: ErrorInfo, ctx: ErrorContext): LlmError {
   // E8: model not found is a 404 on some servers (Ollama), a 400 on others (llama.cpp, some vLLM builds).
   if (status === 404 || ((status === 400 || status === 422) && MODEL_MISSING.test(said))) {
     const aboutModel = MODEL_MISSING.test(said) || (ctx.model !== undefined && message.includes(ctx.model));
-    // A 404 that is not about the model is usually a wrong base URL (e.g. Ollama's root without /v1).
-    const text = aboutModel
-      ? (ctx.model && !message.includes(ctx.model) ? `model "${ctx.model}" not found: ${message}` : message)
-      : `${message || "not found"} — no such endpoint${ctx.url ? ` at ${ctx.url}` : ""}; check baseURL (it ends before /chat/completions, e.g. http://127.0.0.1:11434/v1)`;
-    const e = new NotFoundError(msg(text), opts);
-    if (ctx.model && aboutModel) e.model = ctx.model;
-    return e;
+    if (aboutModel) return new NotFoundError(msg(ctx.model && !message.includes(ctx.model) ? `model "${ctx.model}" not found: ${message}` : message), opts);
+    // Not about the model: say what was asked and quote the server. Only a bare route miss hints at the base URL.
+    const asked = ctx.url ? `${ctx.method ?? "request"} ${ctx.url}` : "the request";
+    const quoted = message ? `the server said "${message}"` : "the server gave no message";
+    const hint = ROUTE_MISS.test(message.trim()) ? "; the server has no such endpoint: check baseURL (it ends before /chat/completions, e.g. http://127.0.0.1:11434/v1)" : "";
+    const { model: _m, ...rest } = opts;
+    return new NotFoundError(msg(`${asked} was not found: ${quoted}${hint}`), rest);
   }
   if (status === 408) {
     const e = new TimeoutError(msg(`${message || "the server timed out the request"}`), opts);
@@ -141,5 +148,5 @@ function classify(info: ErrorInfo, ctx: ErrorContext): LlmError {
 function findFailedGeneration(json: unknown): string | undefined {
   const e = (json as any)?.error ?? json;
   const fg = e?.failed_generation;
-  return fg === undefined ? undefined : typeof fg === "string" ? fg : JSON.stringify(fg);
+  return fg === undefined ? undefined : typeof fg === "string" ? fg : safeStringify(fg, 100_000);
 }

@@ -1,9 +1,44 @@
+import type { LlmError } from "../errors.js";
 import type { RateLimitOptions } from "../http/rate-limiter.js";
 import type { ProviderPreset } from "../providers/preset.js";
 import type { ChatCompletionCreateParams, LlmWarning } from "../types.js";
 
 /** The `fetch` signature mimir-llm needs; pass your own (a proxy agent, a test double of a server) via `fetch`. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** What `onRetry` is told before each retry. */
+export interface RetryInfo {
+  /** The attempt about to start: 2 for the first retry. */
+  attempt: number;
+  /** Attempts allowed in all (`maxRetries + 1`). */
+  maxAttempts: number;
+  /** How long the client waits before it, in ms (the server's hint, else backoff). */
+  delayMs: number;
+  /** Why: the failure of the attempt before. */
+  error: LlmError;
+  method: string;
+  /** The URL requested (never with a key). */
+  url: string;
+}
+
+/** How much the client logs: each level includes the ones after it. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** Where log lines go; `console` fits. Lines never contain the API key. */
+export interface Logger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** Size limits on what a server may send; beyond them the call fails with `ResponseTooLargeError`. */
+export interface ResponseLimits {
+  /** Bytes of one response body: a non-streamed answer, an error body, or a whole stream [128 MiB]. */
+  maxBodySize?: number;
+  /** Characters of one stream line or event (a single chunk) [16 MiB]. */
+  maxEventSize?: number;
+}
 
 /**
  * Options of `createClient`.
@@ -16,7 +51,7 @@ export interface ClientOptions {
   provider?: string | ProviderPreset;
   /** Defaults to the preset's environment variable (e.g. `GROQ_API_KEY`). Never required for local presets. */
   apiKey?: string;
-  /** Overrides the preset's base URL (the part before `/chat/completions`). */
+  /** Overrides the preset's base URL (the part before `/chat/completions`). When given, the preset's base-URL variable (`OLLAMA_HOST`) is not read. */
   baseURL?: string;
   /** Default chat model; falls back to the preset's. */
   model?: string;
@@ -28,7 +63,10 @@ export interface ClientOptions {
   timeout?: number;
   /** Longest silence allowed between stream chunks, in ms [60 000]. */
   idleTimeout?: number;
-  /** Default chat parameters (temperature, max_tokens, …); each request's own win. */
+  /**
+   * Default chat parameters, merged under every chat request's own (the request wins, key by key).
+   * @example createClient({ provider: "groq", defaults: { temperature: 0.2, max_tokens: 512 } })
+   */
   defaults?: Partial<Omit<ChatCompletionCreateParams, "messages" | "stream">>;
   /** Client-side rate limiting and the server-header gate. */
   rateLimit?: RateLimitOptions;
@@ -38,6 +76,14 @@ export interface ClientOptions {
   thinkTags?: boolean;
   /** Called for each change mimir-llm makes on your behalf (dropped or renamed params, synthesised finish reasons…). */
   onWarning?: (warning: LlmWarning) => void;
+  /** Called before each retry: which attempt, after how long, and why. */
+  onRetry?: (info: RetryInfo) => void;
+  /** What to log [`silent`, or the `MIMIR_LLM_LOG` environment variable: `debug`, `info`, `warn`, `error`]. */
+  logLevel?: LogLevel;
+  /** Where to log [`console`]. */
+  logger?: Logger;
+  /** Size limits on responses, streams and stream events. */
+  limits?: ResponseLimits;
   /** A custom `fetch`. */
   fetch?: FetchLike;
 }
@@ -55,4 +101,5 @@ export interface RequestOptions {
   maxRetries?: number;
   headers?: Record<string, string>;
   onWarning?: (warning: LlmWarning) => void;
+  onRetry?: (info: RetryInfo) => void;
 }

@@ -2,7 +2,9 @@ import { ConfigError } from "../errors.js";
 import { RateLimiter } from "../http/rate-limiter.js";
 import { genericPreset, presets } from "../providers/index.js";
 import type { ProviderPreset } from "../providers/preset.js";
-import type { ClientOptions, FetchLike } from "./options.js";
+import { readEnv } from "./env.js";
+import { createLog, isLogLevel, type Log } from "./log.js";
+import type { ClientOptions, FetchLike, RetryInfo } from "./options.js";
 
 /** A client's settings after validation: computed once, read by every request. */
 export interface ResolvedConfig {
@@ -20,15 +22,12 @@ export interface ResolvedConfig {
   fetch: FetchLike;
   limiter: RateLimiter;
   onWarning: ClientOptions["onWarning"];
+  onRetry: ((info: RetryInfo) => void) | undefined;
+  log: Log;
+  maxBodySize: number;
+  maxEventSize: number;
   /** Q1/Q2: what servers rejected, learned at run time and remembered for this client's lifetime. */
   learned: Map<string, "drop" | "rename" | "json-schema">;
-}
-
-function env(name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  // The core runs where there is no `process` (browsers, Deno without --allow-env): read it only if present.
-  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
-  return value === undefined || value === "" ? undefined : value;
 }
 
 /** `OLLAMA_HOST` may be `0.0.0.0:11434`, `host`, or a URL without `/v1`: make it the `/v1` base URL. */
@@ -56,12 +55,30 @@ function checkBaseURL(url: string, who: string): string {
   return url.replace(/\/+$/, "");
 }
 
-function checkNumber(value: unknown, name: string, fallback: number, min: number): number {
+/** A number option: `fallback` when absent, a `ConfigError` naming it when not a finite number ≥ `min`. */
+export function checkNumber(value: unknown, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min) {
     throw new ConfigError(`${name} must be a number ≥ ${min}, got ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** A callback option: undefined, or a `ConfigError` naming it when not a function. */
+export function checkFunction<F>(value: unknown, name: string): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "function") throw new ConfigError(`${name} must be a function, got ${typeof value}`);
+  return value as F;
+}
+
+/** A headers option: a plain object of strings. */
+export function checkHeaders(value: unknown, name: string): Record<string, string> {
+  if (value === undefined) return {};
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`${name} must be an object of header names to strings`);
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== "string") throw new ConfigError(`${name}["${k}"] must be a string, got ${JSON.stringify(v)}`);
+  }
+  return { ...(value as Record<string, string>) };
 }
 
 function checkPreset(p: ProviderPreset): ProviderPreset {
@@ -90,13 +107,15 @@ export function resolveConfig(options: ClientOptions = {}): ResolvedConfig {
     preset = found;
   } else preset = checkPreset(options.provider);
 
-  const fromEnv = env(preset.baseURLEnv);
+  // The base-URL variable (OLLAMA_HOST) is read only when no baseURL was given: a Deno program
+  // without env access, or one that names its server, must not depend on it.
+  const fromEnv = options.baseURL === undefined ? readEnv(preset.baseURLEnv) : undefined;
   const rawBase = options.baseURL ?? (fromEnv ? hostToBaseURL(fromEnv) : preset.baseURL);
   if (!rawBase) throw new ConfigError(`provider "${preset.id}" has no baseURL; pass baseURL`);
   const baseURL = checkBaseURL(rawBase, preset.id);
 
   if (options.apiKey !== undefined && typeof options.apiKey !== "string") throw new ConfigError("apiKey must be a string");
-  const apiKey = options.apiKey || env(preset.apiKeyEnv);
+  const apiKey = options.apiKey || readEnv(preset.apiKeyEnv);
   if (preset.keyRequired && !apiKey) {
     throw new ConfigError(`provider "${preset.id}" needs an API key: set ${preset.apiKeyEnv ?? "its key variable"} or pass apiKey`);
   }
@@ -107,6 +126,14 @@ export function resolveConfig(options: ClientOptions = {}): ResolvedConfig {
     checkNumber(rl.requestsPerMinute, "rateLimit.requestsPerMinute", 0, 0);
     checkNumber(rl.tokensPerMinute, "rateLimit.tokensPerMinute", 0, 0);
   }
+  if (options.logLevel !== undefined && !isLogLevel(options.logLevel)) {
+    throw new ConfigError(`logLevel must be one of debug, info, warn, error, silent; got ${JSON.stringify(options.logLevel)}`);
+  }
+  const logger = options.logger;
+  if (logger !== undefined && (typeof logger !== "object" || logger === null || (["debug", "info", "warn", "error"] as const).some((l) => typeof logger[l] !== "function"))) {
+    throw new ConfigError("logger must have debug, info, warn and error methods (console fits)");
+  }
+  const limits = options.limits ?? {};
   return {
     preset,
     baseURL,
@@ -116,12 +143,16 @@ export function resolveConfig(options: ClientOptions = {}): ResolvedConfig {
     maxRetries: Math.floor(checkNumber(options.maxRetries, "maxRetries", 2, 0)),
     timeout: checkNumber(options.timeout, "timeout", 600_000, 1),
     idleTimeout: checkNumber(options.idleTimeout, "idleTimeout", 60_000, 1),
-    headers: { ...options.headers },
+    headers: checkHeaders(options.headers, "headers"),
     defaults: options.defaults && Object.keys(options.defaults).length ? { ...options.defaults } : undefined,
     thinkTags: options.thinkTags ?? preset.capabilities?.thinkTags ?? false,
     fetch: options.fetch ? options.fetch : (input, init) => globalThis.fetch(input, init),
     limiter: new RateLimiter(rl),
-    onWarning: options.onWarning,
+    onWarning: checkFunction(options.onWarning, "onWarning"),
+    onRetry: checkFunction(options.onRetry, "onRetry"),
+    log: createLog(options.logLevel, logger),
+    maxBodySize: checkNumber(limits.maxBodySize, "limits.maxBodySize", 128 * 1024 * 1024, 1),
+    maxEventSize: checkNumber(limits.maxEventSize, "limits.maxEventSize", 16 * 1024 * 1024, 1),
     learned: new Map(),
   };
 }

@@ -18,6 +18,8 @@ export class Attempt {
     private readonly signal: AbortSignal | undefined,
     private readonly timeoutMs: number,
     private readonly provider: string,
+    /** What to tell the user when the server cannot be reached (the preset's `connectionHint`). */
+    private readonly unreachableHint?: string,
   ) {
     signal?.addEventListener("abort", this.onAbort, { once: true });
     this.timer = setTimeout(() => this.fire("timeout"), timeoutMs);
@@ -74,14 +76,14 @@ export class Attempt {
       e.kind = "idle";
       return e;
     }
-    return new ConnectionError(`${this.provider}: ${what} failed: ${describe(cause)}`, opts);
+    return new ConnectionError(`${this.provider}: ${what} failed: ${describe(cause, this.unreachableHint)}`, opts);
   }
 }
 
-function describe(e: unknown): string {
+function describe(e: unknown, unreachableHint: string | undefined): string {
   const cause = (e as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code;
-  if (code === "ECONNREFUSED") return "connection refused (ECONNREFUSED) — is the server running at that address?";
+  if (code === "ECONNREFUSED") return `connection refused (ECONNREFUSED) — ${unreachableHint ?? "is the server running at that address?"}`;
   if (code === "ENOTFOUND") return "host not found (ENOTFOUND) — check baseURL";
   if (code) return `${cause?.message ?? "network error"} (${code})`;
   const msg = (e as Error)?.message ?? String(e);

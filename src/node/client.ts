@@ -1,4 +1,5 @@
 import { createClient as createCoreClient, type LlmClient } from "../client.js";
+import { ResponsePromise } from "../core/llm-promise.js";
 import type { ClientOptions } from "../core/options.js";
 import { ConfigError } from "../errors.js";
 import { presets } from "../providers/index.js";
@@ -63,7 +64,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 
 /** A profile that serves only some endpoints refuses the others with a clear error. */
 function restrict(client: LlmClient, p: Profile): LlmClient {
-  const refuse = (what: string) => () => Promise.reject(new ConfigError(`profile "${p.name}" does not serve ${what} (endpoints: ${p.endpoints!.join(", ")})`));
+  const refuse = (what: string) => () => ResponsePromise.from<never>(Promise.reject(new ConfigError(`profile "${p.name}" does not serve ${what} (endpoints: ${p.endpoints!.join(", ")})`)));
   const chat = p.endpoints!.includes("chat");
   const emb = p.endpoints!.includes("embeddings");
   return {

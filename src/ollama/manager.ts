@@ -1,8 +1,12 @@
-import { resolveConfig, type ResolvedConfig } from "../core/resolve-config.js";
-import type { FetchLike } from "../core/options.js";
+import { resolveCall } from "../core/call.js";
 import { mapHttpError } from "../core/error-map.js";
+import type { FetchLike } from "../core/options.js";
+import { scrubError } from "../core/redact.js";
+import { resolveConfig, type ResolvedConfig } from "../core/resolve-config.js";
 import { ConnectionError, InvalidResponseError, LlmError, NotFoundError, StreamError } from "../errors.js";
+import { tooLarge } from "../http/read-body.js";
 import { send } from "../http/transport.js";
+import { LineSplitter } from "../stream/lines.js";
 
 /** Where Ollama is and how to talk to it. */
 export interface OllamaOptions {
@@ -83,18 +87,8 @@ export function createOllama(options: OllamaOptions = {}): OllamaManager {
   const root = (url: string) => url.replace(/\/+$/, "").replace(/\/v1$/, "");
   const base = resolveConfig({ provider: "ollama", baseURL: options.baseURL, fetch: options.fetch, timeout: options.timeout ?? 30_000, maxRetries: options.maxRetries ?? 1, rateLimit: { respectServerHeaders: false } });
   const cfg: ResolvedConfig = { ...base, baseURL: root(base.baseURL) };
-  const noWarn = () => {};
-  const call = async (method: "GET" | "POST" | "DELETE", path: string, body: Record<string, unknown> | undefined, o: OllamaCallOptions | undefined, model?: string) => {
-    try {
-      return (await send(cfg, { method, path, body, stream: false, model, options: { signal: o?.signal }, warn: noWarn })).json;
-    } catch (e) {
-      throw hint(e);
-    }
-  };
-  const hint = (e: unknown) => {
-    if (e instanceof ConnectionError) e.message += ` — is Ollama running at ${cfg.baseURL}? Start it with \`ollama serve\`, or set OLLAMA_HOST`;
-    return e;
-  };
+  const call = async (method: "GET" | "POST" | "DELETE", path: string, body: Record<string, unknown> | undefined, o: OllamaCallOptions | undefined, model?: string) =>
+    (await send(cfg, { method, path, body, stream: false, model, call: resolveCall(cfg, { signal: o?.signal }) })).json;
   const list = (json: unknown, what: string): any[] => {
     const models = (json as { models?: unknown })?.models;
     if (!Array.isArray(models)) throw new InvalidResponseError(`ollama: ${what} has no \`models\` list`, { provider: "ollama", body: JSON.stringify(json)?.slice(0, 500) });
@@ -120,19 +114,14 @@ export function createOllama(options: OllamaOptions = {}): OllamaManager {
       return String(v?.version ?? "");
     },
     async pullModel(name, o = {}) {
-      let sent;
-      try {
-        sent = await send({ ...cfg, timeout: options.timeout ?? 86_400_000 }, { method: "POST", path: "/api/pull", body: { model: name, stream: true }, stream: true, model: name, options: { signal: o.signal }, warn: noWarn });
-      } catch (e) {
-        throw hint(e);
-      }
-      const { response, attempt } = sent;
+      const pullCfg = { ...cfg, timeout: options.timeout ?? 86_400_000 };
+      const { response, attempt } = await send(pullCfg, { method: "POST", path: "/api/pull", body: { model: name, stream: true }, stream: true, model: name, call: resolveCall(pullCfg, { signal: o.signal }) });
       attempt.watchIdle(o.idleTimeout ?? 120_000);
       const layers = new Map<string, { total: number; completed: number }>();
-      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buf = "";
       let done = false;
-      const line = (text: string) => {
+      // NDJSON: one JSON object a line, split by the same splitter as SSE streams.
+      const line = (buf: string, start: number, end: number) => {
+        const text = buf.slice(start, end);
         if (!text.trim()) return;
         let ev: Record<string, any>;
         try {
@@ -156,22 +145,21 @@ export function createOllama(options: OllamaOptions = {}): OllamaManager {
         if (ev.status === "success") done = true;
         o.onProgress?.({ ...ev, status: String(ev.status ?? ""), totalBytes, completedBytes });
       };
+      const lines = new LineSplitter(line, cfg.maxEventSize, (limit) => tooLarge("ollama", "event", limit, "a pull progress line"));
+      const decoder = new TextDecoder();
+      const reader = response.body!.getReader();
       try {
         for (;;) {
           const { done: end, value } = await reader.read();
           if (end) break;
           attempt.touch();
-          buf += value;
-          let nl: number;
-          while ((nl = buf.indexOf("\n")) !== -1) {
-            line(buf.slice(0, nl));
-            buf = buf.slice(nl + 1);
-          }
+          lines.push(decoder.decode(value, { stream: true }));
         }
-        line(buf);
+        lines.push(decoder.decode());
+        lines.end();
       } catch (e) {
         reader.cancel().catch(() => {});
-        if (e instanceof LlmError) throw e;
+        if (e instanceof LlmError) throw scrubError(e, cfg.apiKey);
         const err = attempt.error(e, `pulling ${name}`);
         throw err instanceof ConnectionError ? new StreamError(`ollama: the pull of ${name} broke off: ${err.message}`, { provider: "ollama", cause: e }) : err;
       } finally {

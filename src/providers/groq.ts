@@ -1,6 +1,6 @@
 import { defineProvider } from "./preset.js";
 
-/** Groq: usage arrives as `x_groq.usage` (C5), reasoning as `reasoning` (R2), several params rejected (Q3). */
+/** Groq: several params rejected (Q3). Its `x_groq.usage` (C5) and `reasoning` (R2) are read for every server, so a Groq stream through a gateway keeps them. */
 export const groq = defineProvider({
   id: "groq",
   name: "Groq",
@@ -16,11 +16,6 @@ export const groq = defineProvider({
         delete body.n;
         ctx.warn({ type: "param-dropped", param: "n", message: "groq supports only n=1; `n` was dropped" });
       }
-    },
-    // C5: Groq puts the stream's usage in `x_groq.usage` on the last chunk.
-    normalizeChunk(chunk) {
-      const u = chunk.x_groq?.usage;
-      if (u && !chunk.usage) chunk.usage = u;
     },
   },
   quirks: ["C5", "R2", "Q3", "E5", "T11"],

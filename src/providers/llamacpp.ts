@@ -7,6 +7,7 @@ export const llamacpp = defineProvider({
   baseURL: "http://127.0.0.1:8080/v1",
   apiKeyEnv: "LLAMACPP_API_KEY",
   keyRequired: false,
+  connectionHint: "is llama-server running? Start it with `llama-server -m <model>.gguf --port 8080`",
   capabilities: { thinkTags: true },
   quirks: ["T3", "T6", "R1", "R3", "F4", "E8", "Q7"],
 });

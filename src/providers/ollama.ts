@@ -12,6 +12,7 @@ export const ollama = defineProvider({
   baseURLEnv: "OLLAMA_HOST",
   apiKeyEnv: "OLLAMA_API_KEY",
   keyRequired: false,
+  connectionHint: "is Ollama running there? Start it with `ollama serve` (or set OLLAMA_HOST to where it runs)",
   defaultModel: "llama3.2",
   defaultEmbeddingModel: "nomic-embed-text",
   // Q6: Ollama rejects `content: null` on an assistant tool-call turn. R3: distills think inline.

@@ -31,10 +31,12 @@ export interface AdaptContext {
 export interface ProviderHooks {
   /** Request quirks beyond the capability flags: mutate the outgoing JSON body (already a copy). */
   adaptRequest?(body: Record<string, unknown>, ctx: AdaptContext): void;
-  /** Mutate one freshly parsed stream chunk before generic normalisation (e.g. Groq's `x_groq.usage`). */
+  /**
+   * Mutate one freshly parsed chunk (a stream chunk, or a whole non-stream response, whose choices
+   * carry `message` instead of `delta`) before generic normalisation: for vendor fields that would be
+   * wrong to read on other servers. Anything unambiguous belongs in the generic normaliser instead.
+   */
   normalizeChunk?(chunk: Record<string, any>): void;
-  /** Mutate a freshly parsed non-stream response before generic normalisation. */
-  normalizeResponse?(response: Record<string, any>): void;
   /** Turn a model-list entry into our `Model` (e.g. Gemini's `models/` prefix). */
   normalizeModel?(model: Model): Model;
   /** Classify an error the generic mapping would get wrong; return undefined to use the generic mapping. */
@@ -77,13 +79,15 @@ export interface ProviderPreset {
   apiKeyEnv?: string;
   /** Hosted services need a key; local servers do not (Q7: then no `Authorization` header is sent). */
   keyRequired: boolean;
+  /** Said when the server refuses the connection, e.g. how to start it (Ollama: "start it with `ollama serve`"). */
+  connectionHint?: string;
   /** Model used when a request names none. */
   defaultModel?: string;
   /** Model used by `embeddings.create` when none is named. */
   defaultEmbeddingModel?: string;
   capabilities?: ProviderCapabilities;
   hooks?: ProviderHooks;
-  /** Quirk ids from the quirks catalogue this preset handles specially (documentation). */
+  /** Quirk ids this preset handles specially, as defined in the package's `docs/compatibility.md` (documentation). */
   quirks?: readonly string[];
 }
 

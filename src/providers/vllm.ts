@@ -7,6 +7,7 @@ export const vllm = defineProvider({
   baseURL: "http://127.0.0.1:8000/v1",
   apiKeyEnv: "VLLM_API_KEY",
   keyRequired: false,
+  connectionHint: "is vLLM running? Start it with `vllm serve <model>`",
   capabilities: { thinkTags: true },
   quirks: ["S5", "T8", "T12", "R1", "R3", "R5", "E2", "E8", "F3"],
 });

@@ -8,12 +8,6 @@ import { ToolCallCorrelator } from "./tool-calls.js";
 interface ChoiceState {
   tools: ToolCallCorrelator | undefined;
   think: ThinkTagSplitter | undefined;
-  finished: boolean;
-}
-
-/** Thrown out of `ChunkNormalizer.push` when a chunk says the generation failed (OpenRouter's `finish_reason: "error"`, S5). */
-export class ChunkErrorSignal {
-  constructor(readonly chunk: Record<string, any>) {}
 }
 
 /**
@@ -26,6 +20,8 @@ export class ChunkNormalizer {
   private model = "";
   private created = 0;
   private readonly choices: ChoiceState[] = [];
+  /** Set when a chunk said the generation failed (OpenRouter's `finish_reason: "error"`, S5): that chunk. */
+  failure: Record<string, any> | undefined;
 
   constructor(
     private readonly hooks: ProviderHooks | undefined,
@@ -37,6 +33,8 @@ export class ChunkNormalizer {
 
   push(raw: Record<string, any>): ChatCompletionChunk {
     this.hooks?.normalizeChunk?.(raw);
+    // C5: Groq puts usage in `x_groq.usage`; read it for every server, so it survives a gateway or relay.
+    if (raw.usage == null && raw.x_groq?.usage) raw.usage = raw.x_groq.usage;
     // C7: a placeholder first chunk may have empty id/model; take them from the first that has them.
     if (typeof raw.id === "string" && raw.id !== "") { if (!this.id) this.id = raw.id; } else raw.id = this.id;
     if (typeof raw.model === "string" && raw.model !== "") this.model = raw.model;
@@ -72,7 +70,6 @@ export class ChunkNormalizer {
     return (this.choices[index] ??= {
       tools: undefined,
       think: this.thinkTags ? new ThinkTagSplitter() : undefined,
-      finished: false,
     });
   }
 
@@ -130,10 +127,9 @@ export class ChunkNormalizer {
     if (fr === null || fr === undefined || fr === "") c.finish_reason = null;
     else {
       const n = normalizeFinishReason(fr, st.tools?.seen ?? false);
-      if (n.error) throw new ChunkErrorSignal(raw);
+      if (n.error) this.failure ??= raw;
       c.finish_reason = n.value;
       if (n.raw !== undefined) c.raw_finish_reason = n.raw;
-      if (n.value) st.finished = true;
     }
   }
 }

@@ -1,13 +1,24 @@
+import { LineSplitter } from "./lines.js";
+
 /** One server-sent event: its `event:` name (if any) and its `data:` lines joined with `\n`. */
 export interface SseEvent {
   event: string | undefined;
   data: string;
 }
 
-const LF = 10;
+/** Options of `SseDecoder`. */
+export interface SseDecoderOptions {
+  /** Largest line or event, in characters [unlimited]. */
+  maxEventSize?: number;
+  /** The error to throw for a line or event over `maxEventSize`. */
+  tooLarge?: (limit: number) => Error;
+}
+
 const COLON = 58;
 const SPACE = 32;
 const BRACE = 123;
+/** How much of the body's start is kept as evidence for "this is not an event stream" errors. */
+const HEAD = 2048;
 
 /**
  * Incremental server-sent-events decoder: bytes in, events out.
@@ -15,84 +26,63 @@ const BRACE = 123;
  * Tolerates what real servers send: any split of the bytes, even inside a UTF-8 character (S3);
  * `\n`, `\r\n` and bare `\r` line endings (S2); comment keep-alives (S1); a body that ends
  * without a blank line or `[DONE]` (S4); and bare JSON lines without `data:` (broken proxies),
- * which become events rather than being dropped.
+ * which become events rather than being dropped. Linear in the body whatever its shape, with an
+ * optional cap on the size of a line or event.
  *
  * Hot path: one streaming `TextDecoder`, `indexOf` line splitting, one substring per data line.
  */
 export class SseDecoder {
   private readonly decoder = new TextDecoder();
-  private rest = "";
+  private readonly lines: LineSplitter;
   private data: string | undefined = undefined;
+  private dataLen = 0;
   private event: string | undefined = undefined;
-  /** The previous text ended with `\r`: a `\n` starting the next one belongs to the same line end. */
-  private pendingCR = false;
+  private out: SseEvent[] = [];
+  private readonly maxEvent: number;
+  private readonly tooLarge: (limit: number) => Error;
+  /** The first characters of the body, for errors about what came instead of events. */
+  head = "";
+
+  constructor(options: SseDecoderOptions = {}) {
+    this.maxEvent = options.maxEventSize ?? Infinity;
+    this.tooLarge = options.tooLarge ?? ((limit) => new RangeError(`a stream event is larger than ${limit} characters`));
+    this.lines = new LineSplitter((text, start, end) => this.line(text, start, end), this.maxEvent, this.tooLarge);
+  }
 
   /** Feed raw bytes; returns the events they completed. */
   push(bytes: Uint8Array): SseEvent[] {
-    return this.feed(this.decoder.decode(bytes, { stream: true }), []);
+    return this.pushText(this.decoder.decode(bytes, { stream: true }));
   }
 
   /** Feed text already decoded. */
   pushText(text: string): SseEvent[] {
-    return this.feed(text, []);
+    if (this.head.length < HEAD) this.head += text.slice(0, HEAD - this.head.length);
+    const out: SseEvent[] = (this.out = []);
+    this.lines.push(text);
+    return out;
   }
 
   /** The body ended: flush what is left (an unterminated last line and event still count, S4). */
   end(): SseEvent[] {
-    const out = this.feed(this.decoder.decode(), []);
-    if (this.rest) {
-      const line = this.rest;
-      this.rest = "";
-      this.line(line, 0, line.length, out);
-    }
-    this.dispatch(out);
+    const out = this.pushText(this.decoder.decode());
+    this.lines.end();
+    this.dispatch();
     return out;
+  }
+
+  /** The body ended in the middle of a line: the last event may be cut off (set by `end()`). */
+  get cutOff(): boolean {
+    return this.lines.cutOff;
   }
 
   /** The raw text of an event that was cut off by the end of the body, if any (for error evidence). */
   get pending(): string | undefined {
-    return this.data ?? (this.rest || undefined);
+    return this.data ?? (this.lines.pendingText || undefined);
   }
 
-  private feed(text: string, out: SseEvent[]): SseEvent[] {
-    if (text.length === 0) return out;
-    const buf = this.rest ? this.rest + text : text;
-    const len = buf.length;
-    let pos = 0;
-    if (this.pendingCR) {
-      this.pendingCR = false;
-      if (buf.charCodeAt(0) === LF) pos = 1;
-    }
-    // Cached positions of the next LF / CR (-1: none left in this buffer), so that a
-    // stream using only one kind of line end never rescans the buffer for the other.
-    let lf = buf.indexOf("\n", pos);
-    let cr = buf.indexOf("\r", pos);
-    while (pos < len) {
-      if (lf !== -1 && lf < pos) lf = buf.indexOf("\n", pos);
-      if (cr !== -1 && cr < pos) cr = buf.indexOf("\r", pos);
-      let end: number;
-      let next: number;
-      if (cr !== -1 && (lf === -1 || cr < lf)) {
-        end = cr;
-        if (cr + 1 < len) next = buf.charCodeAt(cr + 1) === LF ? cr + 2 : cr + 1;
-        else {
-          next = len;
-          this.pendingCR = true;
-        }
-      } else if (lf !== -1) {
-        end = lf;
-        next = lf + 1;
-      } else break;
-      this.line(buf, pos, end, out);
-      pos = next;
-    }
-    this.rest = pos < len ? buf.slice(pos) : "";
-    return out;
-  }
-
-  private line(buf: string, start: number, end: number, out: SseEvent[]): void {
+  private line(buf: string, start: number, end: number): void {
     if (start === end) {
-      this.dispatch(out);
+      this.dispatch();
       return;
     }
     const c = buf.charCodeAt(start);
@@ -105,8 +95,8 @@ export class SseDecoder {
     }
     if (c === BRACE) {
       // A bare JSON line (no `data:` prefix): treat it as a whole event rather than drop it.
-      this.dispatch(out);
-      out.push({ event: undefined, data: buf.slice(start, end) });
+      this.dispatch();
+      this.out.push({ event: undefined, data: buf.slice(start, end) });
       return;
     }
     const colon = buf.indexOf(":", start);
@@ -121,12 +111,23 @@ export class SseDecoder {
   }
 
   private appendData(v: string): void {
-    this.data = this.data === undefined ? v : this.data + "\n" + v;
+    if (this.data === undefined) {
+      this.data = v;
+      this.dataLen = v.length;
+      return;
+    }
+    // Many `data:` lines make one event: the event as a whole is capped, not just each line.
+    this.dataLen += v.length + 1;
+    if (this.dataLen > this.maxEvent) {
+      this.data = undefined;
+      throw this.tooLarge(this.maxEvent);
+    }
+    this.data = this.data + "\n" + v;
   }
 
-  private dispatch(out: SseEvent[]): void {
-    if (this.data !== undefined) out.push({ event: this.event, data: this.data });
-    else if (this.event === "error") out.push({ event: "error", data: "" });
+  private dispatch(): void {
+    if (this.data !== undefined) this.out.push({ event: this.event, data: this.data });
+    else if (this.event === "error") this.out.push({ event: "error", data: "" });
     this.data = undefined;
     this.event = undefined;
   }

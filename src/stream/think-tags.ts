@@ -66,13 +66,3 @@ function partialSuffix(s: string, tag: string): number {
   for (let n = Math.min(tag.length - 1, s.length); n > 0; n--) if (s.endsWith(tag.slice(0, n))) return n;
   return 0;
 }
-
-/** Non-stream form: split a whole content string. */
-export function splitThinkTags(content: string): { content: string; reasoning: string } | undefined {
-  const s = new ThinkTagSplitter();
-  const a = s.push(content);
-  const b = s.flush();
-  const reasoning = a.reasoning + b.reasoning;
-  if (!reasoning && a.content + b.content === content) return undefined;
-  return { content: a.content + b.content, reasoning };
-}
