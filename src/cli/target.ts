@@ -3,12 +3,10 @@ import type { ClientOptions } from "../core/options.js";
 import { ConfigError } from "../errors.js";
 import { createClient } from "../node/client.js";
 import { loadConfig } from "../node/config.js";
-import { defineProvider } from "../providers/preset.js";
-import { simulatorFetch } from "../testing/fetch.js";
+import { mockFetch, mockPreset } from "../testing/mock.js";
 import { numberFlag, type Parsed } from "./args.js";
 
-/** The offline provider: the simulator in-process behind a custom fetch, no port, no network. */
-export const mockPreset = defineProvider({ id: "mock", name: "Offline mock (simulator)", baseURL: "http://mock.invalid/v1", keyRequired: false, defaultModel: "mock-model", defaultEmbeddingModel: "mock-embed" });
+export { mockPreset };
 
 /** Build the client the flags describe: `--provider`, `--base-url`, `--model`, `--profile`, `--config`. */
 export function clientFromFlags(flags: Parsed["flags"]): LlmClient {
@@ -19,7 +17,7 @@ export function clientFromFlags(flags: Parsed["flags"]): LlmClient {
   const timeout = numberFlag(flags, "timeout");
   if (timeout !== undefined) opts.timeout = timeout;
   if (provider === "mock") {
-    return createClient({ ...opts, provider: mockPreset, fetch: simulatorFetch({ dialect: "openai", models: [mockPreset.defaultModel, mockPreset.defaultEmbeddingModel], anyModel: true }) });
+    return createClient({ ...opts, provider: mockPreset, fetch: mockFetch() });
   }
   if (provider) opts.provider = provider;
   if (typeof flags.profile === "string") {

@@ -10,3 +10,4 @@ export type { SimulatorOptions, RecordedRequest, SimResponse } from "./engine.js
 export { dialects } from "./dialects.js";
 export type { Dialect, DialectName } from "./dialects.js";
 export type { SimReply, SimChatReply, SimErrorReply, SimRawReply, SimToolCall, SimDelivery } from "./script.js";
+export { mockPreset, mockFetch } from "./mock.js";
