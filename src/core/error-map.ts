@@ -116,8 +116,8 @@ function classify(info: ErrorInfo, ctx: ErrorContext): LlmError {
   }
   // E8: model not found is a 404 on some servers (Ollama), a 400 on others (llama.cpp, some vLLM builds).
   if (status === 404 || ((status === 400 || status === 422) && MODEL_MISSING.test(said))) {
-    const aboutModel = MODEL_MISSING.test(said) || (ctx.model !== undefined && message.includes(ctx.model));
-    if (aboutModel) return new NotFoundError(msg(ctx.model && !message.includes(ctx.model) ? `model "${ctx.model}" not found: ${message}` : message), opts);
+    const named = ctx.model !== undefined && mentions(message, ctx.model);
+    if (MODEL_MISSING.test(said) || named) return new NotFoundError(msg(ctx.model && !named ? `model "${ctx.model}" not found: ${message}` : message), opts);
     // Not about the model: say what was asked and quote the server. Only a bare route miss hints at the base URL.
     const asked = ctx.url ? `${ctx.method ?? "request"} ${ctx.url}` : "the request";
     const quoted = message ? `the server said "${message}"` : "the server gave no message";
@@ -143,6 +143,19 @@ function classify(info: ErrorInfo, ctx: ErrorContext): LlmError {
     return e;
   }
   return new ServerError(msg(message), opts);
+}
+
+/** Whether a message names the model as a word of its own ("m" is not in "the moon"). */
+function mentions(message: string, model: string): boolean {
+  const at = message.indexOf(model);
+  if (at === -1 || !model) return false;
+  const word = /[\w.:/-]/;
+  for (let i = at; i !== -1; i = message.indexOf(model, i + 1)) {
+    const before = message[i - 1];
+    const after = message[i + model.length];
+    if ((before === undefined || !word.test(before)) && (after === undefined || !word.test(after))) return true;
+  }
+  return false;
 }
 
 function findFailedGeneration(json: unknown): string | undefined {
