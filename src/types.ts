@@ -231,7 +231,7 @@ export interface Model {
 
 /** A change mimir-llm made on the caller's behalf, reported rather than done silently. */
 export interface LlmWarning {
-  /** `param-dropped`, `param-renamed`, `param-mapped`, `role-mapped`, `finish-reason-synthesised`, `tool-call-id-rewritten`, `content-policy`. */
+  /** `param-dropped`, `param-renamed`, `param-mapped`, `role-mapped`, `finish-reason-synthesised`, `tool-call-id-rewritten`, `unparseable-event`. */
   type: string;
   /** The request parameter concerned, when there is one. */
   param?: string;

@@ -65,11 +65,15 @@ function adaptMessages(messages: Record<string, unknown>[], cfg: ResolvedConfig,
         const { reasoning_content: _r, ...rest } = n;
         n = rest;
       }
-      // Q6: Ollama rejects `content: null` on a tool-call turn, Bedrock-backed servers reject "".
-      if (Array.isArray(m.tool_calls) && m.tool_calls.length && (m.content == null || m.content === "")) {
+      const toolTurn = Array.isArray(m.tool_calls) && m.tool_calls.length > 0;
+      // Q6: older Ollama rejects `content: null` on a tool-call turn, Bedrock-backed servers reject "".
+      if (toolTurn && (m.content == null || m.content === "")) {
         if (policy === "empty-string" && m.content !== "") n = { ...n, content: "" };
         else if (policy === "null" && m.content !== null) n = { ...n, content: null };
       }
+      // Q6: an assistant turn with neither text nor tool calls (a history saved from a tool-call turn
+      // whose calls were dropped) has content "": current Ollama and OpenAI both reject `null` there.
+      if (!toolTurn && m.content == null) n = { ...n, content: "" };
     }
     if (n !== m) (out ??= messages.slice(0, i)).push(n);
     else out?.push(m);

@@ -54,5 +54,5 @@ export const mistral = defineProvider({
       if (rewritten) ctx.warn({ type: "tool-call-id-rewritten", message: "tool-call ids were rewritten to Mistral's 9-alphanumeric format" });
     },
   },
-  quirks: ["Q1", "Q5", "T10", "E2"],
+  quirks: ["Q1", "C6", "Q5", "T10", "E2"],
 });

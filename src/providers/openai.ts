@@ -10,5 +10,5 @@ export const openai = defineProvider({
   defaultModel: "gpt-4o-mini",
   defaultEmbeddingModel: "text-embedding-3-small",
   capabilities: { developerRole: true, maxTokensParam: "max_completion_tokens" },
-  quirks: ["Q2", "E5", "E6"],
+  quirks: ["Q2", "Q5", "E5", "E6"],
 });

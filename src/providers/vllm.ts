@@ -9,5 +9,5 @@ export const vllm = defineProvider({
   keyRequired: false,
   connectionHint: "is vLLM running? Start it with `vllm serve <model>`",
   capabilities: { thinkTags: true },
-  quirks: ["S5", "T8", "T12", "R1", "R3", "R5", "E2", "E8", "F3"],
+  quirks: ["S5", "T8", "T12", "R1", "R3", "R5", "E2", "E8", "F3", "Q7"],
 });
