@@ -67,7 +67,8 @@ function importTimes() {
       const code = spec ? `await import(${JSON.stringify(spec)}); ${k === "aisdk" ? 'await import("@ai-sdk/openai-compatible");' : ""}` : "";
       const [cmd, args] = pinned(1, [process.execPath, "--input-type=module", "-e", code]);
       const t0 = performance.now();
-      const res = spawnSync(cmd, args, { cwd: root, stdio: "ignore" });
+      // From bench/, so bare names resolve to bench/node_modules (the peers) and then the root's.
+      const res = spawnSync(cmd, args, { cwd: here, stdio: "ignore" });
       if (res.status !== 0) throw new Error(`import of ${k} failed`);
       times[k].push(performance.now() - t0);
     }
@@ -77,6 +78,12 @@ function importTimes() {
 }
 
 // (g) Bundle of a one-streaming-call program (esbuild, minified, gzipped), installed size, dependency count.
+/** Where a package is installed: the bench's own peers (bench/package.json), else the root's devDependencies. */
+function modDir(name) {
+  const own = join(here, "node_modules", name);
+  return existsSync(own) ? own : join(root, "node_modules", name);
+}
+
 async function sizesOf() {
   const esbuild = await import("esbuild");
   const out = {};
@@ -90,7 +97,7 @@ async function sizesOf() {
     const seen = new Set();
     const visit = (n) => {
       if (seen.has(n)) return;
-      const pj = join(root, "node_modules", n, "package.json");
+      const pj = join(modDir(n), "package.json");
       if (!existsSync(pj)) return;
       seen.add(n);
       const p = JSON.parse(readFileSync(pj, "utf8"));
@@ -101,7 +108,7 @@ async function sizesOf() {
   };
   for (const [k, names] of Object.entries({ openai: ["openai"], aisdk: ["ai", "@ai-sdk/openai-compatible"], undici: ["undici"] })) {
     const deps = closure(names);
-    out[k] = { ...out[k], installedKB: [...deps].reduce((n, d) => n + dirSize(join(root, "node_modules", d)), 0) / 1024, dependencies: deps.size - names.length };
+    out[k] = { ...out[k], installedKB: [...deps].reduce((n, d) => n + dirSize(modDir(d)), 0) / 1024, dependencies: deps.size - names.length };
   }
   const pack = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -109,7 +116,7 @@ async function sizesOf() {
   return out;
 }
 
-const version = (n) => JSON.parse(readFileSync(join(root, "node_modules", n, "package.json"), "utf8")).version;
+const version = (n) => JSON.parse(readFileSync(join(modDir(n), "package.json"), "utf8")).version;
 
 console.error(`bench: node ${process.version}, taskset ${hasTaskset ? "yes" : "no"}, ${ROUNDS} rounds${quick ? " (quick)" : ""}`);
 const server = await startServer();
