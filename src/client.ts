@@ -12,6 +12,7 @@ import { ConfigError } from "./errors.js";
 import { send } from "./http/transport.js";
 import type { ProviderPreset } from "./providers/preset.js";
 import { ChatStream, checkStreamResponse } from "./stream/chat-stream.js";
+import { parseCompletion, parseStream, type ParsedChatCompletion, type ParsedChatStream, type ParsedOf, type ParseParams } from "./structured/parse.js";
 import type {
   ChatCompletion, ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming,
   CreateEmbeddingResponse, EmbeddingCreateParams, LlmWarning, Model,
@@ -22,6 +23,19 @@ export interface ChatCompletions {
   create(params: ChatCompletionCreateParamsStreaming, options?: RequestOptions): LlmPromise<ChatStream>;
   create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): LlmPromise<ChatCompletion>;
   create(params: ChatCompletionCreateParams, options?: RequestOptions): LlmPromise<ChatCompletion | ChatStream>;
+  /**
+   * A chat whose answer is a value of a known shape: `response_format` is a schema (zod 4, valibot,
+   * arktype, any Standard Schema, or a JSON Schema), and `choices[0].message.parsed` the validated,
+   * typed value. Works on every server: json_schema where it constrains decoding, else JSON mode or a
+   * prompt, with lenient extraction and a repair turn when the answer does not validate.
+   *
+   * @example
+   * const Npc = z.object({ name: z.string(), race: z.string(), motive: z.string() });
+   * const c = await llm.chat.completions.parse({ messages: [{ role: "user", content: "Invent an innkeeper." }], response_format: Npc });
+   * c.choices[0].message.parsed; // { name, race, motive }
+   */
+  parse<S>(params: ParseParams<S> & { stream: true }, options?: RequestOptions): LlmPromise<ParsedChatStream<ParsedOf<S>>>;
+  parse<S>(params: ParseParams<S> & { stream?: false | null }, options?: RequestOptions): LlmPromise<ParsedChatCompletion<ParsedOf<S>>>;
 }
 
 /** Options of `complete()`: request parameters besides `messages`, plus a `system` prompt. */
@@ -94,8 +108,11 @@ async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParam
 export function createClient(options: ClientOptions = {}): LlmClient {
   const cfg = resolveConfig(options);
   const chatCreate = ((params: ChatCompletionCreateParams, o?: RequestOptions) => run(cfg, () => createChat(cfg, params, o))) as ChatCompletions["create"];
-  return {
-    chat: { completions: { create: chatCreate } },
+  // parse() is a layer on this client's public surface (create), like anything built on an LlmClient.
+  const parse = ((params: ParseParams<unknown>, o?: RequestOptions) =>
+    run(cfg, () => (params?.stream ? parseStream(client, params, o) : parseCompletion(client, params, o)))) as ChatCompletions["parse"];
+  const client: LlmClient = {
+    chat: { completions: { create: chatCreate, parse } },
     embeddings: {
       create: (params, o) => run(cfg, async () => {
         if (!params || (typeof params.input !== "string" && !Array.isArray(params.input))) {
@@ -129,4 +146,5 @@ export function createClient(options: ClientOptions = {}): LlmClient {
     baseURL: cfg.baseURL,
     model: cfg.model,
   };
+  return client;
 }

@@ -100,10 +100,31 @@ export class ResponseTooLargeError extends InvalidResponseError {
   limit = 0;
   what: "body" | "event" = "body";
 }
-/** Tool-call arguments that are not valid JSON (see `parseToolArguments`). `raw` holds them. */
+/** A problem found validating a value: where (`path`, property names and array indices) and what. */
+export interface ValidationIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Tool-call arguments that are not valid JSON, or (with a tool's schema) do not validate
+ * (see `parseToolArguments`). `raw` holds them; `issues` what was wrong.
+ */
 export class ToolArgumentsError extends LlmError {
   override name = "ToolArgumentsError";
   raw = "";
+  issues: ValidationIssue[] = [];
+}
+/**
+ * `parse()` could not get a valid value: the model's last reply (`raw`) still did not match the schema
+ * after the repairs allowed. `issues` says what was wrong, `attempts` how many model calls were made,
+ * `completion` is the last completion.
+ */
+export class StructuredOutputError extends LlmError {
+  override name = "StructuredOutputError";
+  raw = "";
+  issues: ValidationIssue[] = [];
+  declare completion?: ChatCompletion;
 }
 /** Bad client configuration or request options: says what to do. */
 export class ConfigError extends LlmError { override name = "ConfigError"; }

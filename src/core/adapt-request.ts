@@ -1,7 +1,8 @@
 import { ConfigError } from "../errors.js";
 import type { ChatCompletionCreateParams, LlmWarning } from "../types.js";
-import { applyFix, jsonModeAsSchema, outputLimitName } from "./request-fixes.js";
+import { applyFix, downgradeResponseFormat, jsonModeAsSchema, outputLimitName, structuredStrategy } from "./request-fixes.js";
 import type { ResolvedConfig } from "./resolve-config.js";
+import { wireTool } from "./tool-mark.js";
 
 /**
  * Build the JSON body of a chat request for this client's preset: the one place where request
@@ -30,7 +31,14 @@ export function buildChatBody(params: ChatCompletionCreateParams, cfg: ResolvedC
   if (body[other] != null && body[wanted] == null) applyFix(body, other, "rename", `the name ${cfg.preset.id} accepts`, warn);
 
   body.messages = adaptMessages(params.messages as unknown as Record<string, unknown>[], cfg, warn);
+  // tool() objects travel as the plain OpenAI function tool they contain.
+  if (Array.isArray(body.tools)) body.tools = body.tools.map(wireTool);
 
+  // Structured output: the strategy the caller asked for, else what the preset and the server allow.
+  const asked = body.structuredOutput;
+  delete body.structuredOutput;
+  const strategy = structuredStrategy(cfg, asked);
+  downgradeResponseFormat(body, strategy, asked !== undefined ? "asked for with structuredOutput" : `the strategy ${cfg.preset.id} takes`, warn);
   const rf = body.response_format as { type?: string } | undefined;
   if (rf?.type === "json_object" && jsonModeAsSchema(cfg)) applyFix(body, "response_format", "json-schema", `${cfg.preset.id} rejects json_object`, warn);
 

@@ -3,6 +3,7 @@ import { RateLimiter } from "../http/rate-limiter.js";
 import { genericPreset, presets } from "../providers/index.js";
 import type { ProviderPreset } from "../providers/preset.js";
 import { readEnv } from "./env.js";
+import type { Fix } from "./request-fixes.js";
 import { createLog, isLogLevel, type Log } from "./log.js";
 import type { ClientOptions, FetchLike, RetryInfo } from "./options.js";
 
@@ -27,7 +28,7 @@ export interface ResolvedConfig {
   maxBodySize: number;
   maxEventSize: number;
   /** Q1/Q2: what servers rejected, learned at run time and remembered for this client's lifetime. */
-  learned: Map<string, "drop" | "rename" | "json-schema">;
+  learned: Map<string, Fix>;
 }
 
 /** `OLLAMA_HOST` may be `0.0.0.0:11434`, `host`, or a URL without `/v1`: make it the `/v1` base URL. */

@@ -19,6 +19,14 @@ export interface ProviderCapabilities {
   reasoningRoundTrip?: boolean;
   /** R3: split a leading `<think>…</think>` out of the content into `reasoning_content` [false]. */
   thinkTags?: boolean;
+  /**
+   * The best way this server takes a schema for structured output: `json_schema` (constrained decoding),
+   * `json_object` (JSON mode; the schema goes in the system message) or `prompt` (the system message only)
+   * [`json_schema`]. A 400 naming `response_format` lowers it for the client's lifetime.
+   */
+  structuredOutput?: "json_schema" | "json_object" | "prompt";
+  /** `parse()` asks for `strict: true` json_schema (every property required, no extra properties) [false]. */
+  strictJsonSchema?: boolean;
 }
 
 /** Passed to a preset's `adaptRequest` hook. */
