@@ -110,7 +110,7 @@ export function createClient(options: ClientOptions = {}): LlmClient {
   const chatCreate = ((params: ChatCompletionCreateParams, o?: RequestOptions) => run(cfg, () => createChat(cfg, params, o))) as ChatCompletions["create"];
   // parse() is a layer on this client's public surface (create), like anything built on an LlmClient.
   const parse = ((params: ParseParams<unknown>, o?: RequestOptions) =>
-    run(cfg, () => (params?.stream ? parseStream(client, params, o) : parseCompletion(client, params, o)))) as ChatCompletions["parse"];
+    run<unknown>(cfg, () => (params?.stream ? parseStream(client, params, o) : parseCompletion(client, params, o)))) as ChatCompletions["parse"];
   const client: LlmClient = {
     chat: { completions: { create: chatCreate, parse } },
     embeddings: {

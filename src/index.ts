@@ -30,5 +30,6 @@ export type { JsonSchemaFormat, SchemaLike } from "./structured/schema.js";
 export { defineProvider } from "./providers/preset.js";
 export type { ProviderPreset, ProviderCapabilities, ProviderHooks, AdaptContext, ErrorInfo } from "./providers/preset.js";
 export { presets } from "./providers/index.js";
+export type { PresetId } from "./providers/index.js";
 export * from "./errors.js";
 export type * from "./types.js";

@@ -1,15 +1,43 @@
 /**
  * OpenAI Chat Completions shapes, written lean: only what callers touch.
- * Every object type is open (`[key: string]: unknown`) because servers add
- * fields of their own and we pass unknown fields through untouched.
+ * What comes back from servers is open (`[key: string]: unknown`): servers add fields of their own
+ * and we pass them through untouched. What callers send is closed: a misspelled parameter fails to
+ * compile; anything a server takes beyond the known fields goes in `extra_body`.
  */
 
-/** A part of a multi-part user message. */
+/** Text. */
+export interface ChatCompletionContentPartText {
+  type: "text";
+  text: string;
+}
+/** An image by URL or `data:` URL. */
+export interface ChatCompletionContentPartImage {
+  type: "image_url";
+  image_url: { url: string; detail?: "auto" | "low" | "high" };
+}
+/** Audio, base64-encoded. */
+export interface ChatCompletionContentPartInputAudio {
+  type: "input_audio";
+  input_audio: { data: string; format: "wav" | "mp3" };
+}
+/** A file, by id or inline. */
+export interface ChatCompletionContentPartFile {
+  type: "file";
+  file: { file_id?: string; file_data?: string; filename?: string };
+}
+/** A video by URL (vLLM and Qwen-VL servers). */
+export interface ChatCompletionContentPartVideo {
+  type: "video_url";
+  video_url: { url: string };
+}
+
+/** A part of a multi-part message; narrows on `type` (`if (p.type === "text") p.text`). */
 export type ChatCompletionContentPart =
-  | { type: "text"; text: string }
-  | { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } }
-  | { type: "input_audio"; input_audio: { data: string; format: "wav" | "mp3" } }
-  | { type: string; [key: string]: unknown };
+  | ChatCompletionContentPartText
+  | ChatCompletionContentPartImage
+  | ChatCompletionContentPartInputAudio
+  | ChatCompletionContentPartFile
+  | ChatCompletionContentPartVideo;
 
 /** A tool call as it appears in an assistant message. `arguments` is always a JSON string. */
 export interface ChatCompletionMessageToolCall {
@@ -77,7 +105,11 @@ export type ResponseFormat =
       json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null };
     };
 
-/** Parameters of `chat.completions.create`. `model` falls back to the client's default. */
+/**
+ * Parameters of `chat.completions.create`: OpenAI's, plus the vendor extensions the presets know.
+ * `model` falls back to the client's default. Closed: a misspelled key fails to compile; send anything
+ * else with `extra_body`.
+ */
 export interface ChatCompletionCreateParams {
   messages: ChatCompletionMessageParam[];
   model?: string;
@@ -100,10 +132,41 @@ export interface ChatCompletionCreateParams {
   tool_choice?: ChatCompletionToolChoiceOption;
   parallel_tool_calls?: boolean;
   response_format?: ResponseFormat;
-  reasoning_effort?: "minimal" | "low" | "medium" | "high" | string | null;
+  reasoning_effort?: "minimal" | "low" | "medium" | "high" | (string & {}) | null;
   store?: boolean | null;
-  /** Anything else is sent as is. */
-  [key: string]: unknown;
+  metadata?: Record<string, string> | null;
+  service_tier?: string | null;
+  modalities?: ("text" | "audio")[] | null;
+  prediction?: { type: "content"; content: string | ChatCompletionContentPartText[] } | null;
+  verbosity?: "low" | "medium" | "high" | null;
+  prompt_cache_key?: string;
+  safety_identifier?: string;
+
+  // Sampling extensions of open-model servers (vLLM, llama.cpp, LM Studio, Together, Fireworks, OpenRouter).
+  top_k?: number | null;
+  min_p?: number | null;
+  repetition_penalty?: number | null;
+  /** vLLM / llama.cpp: variables for the chat template, e.g. `{ enable_thinking: false }` for Qwen 3. */
+  chat_template_kwargs?: Record<string, unknown>;
+  /** Ollama: model options (`num_ctx`, `num_predict`, …) where the server reads them. */
+  options?: Record<string, unknown>;
+  /** Ollama: how long the model stays loaded after the request (`"5m"`, seconds, `-1`). */
+  keep_alive?: string | number;
+  /** OpenRouter: provider routing preferences. */
+  provider?: Record<string, unknown>;
+  /** OpenRouter: fallback models. */
+  models?: string[];
+  /** OpenRouter: reasoning settings (`{ effort, max_tokens, exclude }`). */
+  reasoning?: Record<string, unknown>;
+  /** Groq: `parsed`, `raw` or `hidden` reasoning. */
+  reasoning_format?: "parsed" | "raw" | "hidden" | (string & {});
+  /** Mistral: prepend its safety prompt. */
+  safe_prompt?: boolean;
+
+  /** mimir-llm: force a structured-output strategy for this request (see `parse()`). */
+  structuredOutput?: "json_schema" | "json_object" | "prompt";
+  /** Anything else the server takes: merged into the request body as is. */
+  extra_body?: Record<string, unknown>;
 }
 
 export type ChatCompletionCreateParamsStreaming = ChatCompletionCreateParams & { stream: true };
@@ -229,10 +292,24 @@ export interface Model {
   [key: string]: unknown;
 }
 
+/** The kinds of `LlmWarning`. */
+export type LlmWarningType =
+  | "param-dropped"
+  | "param-renamed"
+  | "param-mapped"
+  | "role-mapped"
+  | "finish-reason-synthesised"
+  | "tool-call-id-rewritten"
+  | "unparseable-event"
+  | "structured-output-strategy"
+  | "structured-output-extracted"
+  | "structured-output-repaired"
+  | "structured-output-invalid"
+  | "schema-made-strict";
+
 /** A change mimir-llm made on the caller's behalf, reported rather than done silently. */
 export interface LlmWarning {
-  /** `param-dropped`, `param-renamed`, `param-mapped`, `role-mapped`, `finish-reason-synthesised`, `tool-call-id-rewritten`, `unparseable-event`. */
-  type: string;
+  type: LlmWarningType;
   /** The request parameter concerned, when there is one. */
   param?: string;
   message: string;

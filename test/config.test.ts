@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigError, createClient, defineProvider, presets } from "./exports.js";
+import { ConfigError, createClient, defineProvider, presets, type PresetId } from "./exports.js";
 import { rejection, user, withSim } from "./helpers.js";
 
 function configError(fn: () => unknown): ConfigError {
@@ -14,6 +14,8 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 test("unknown preset: ConfigError listing the known ones", () => {
+  // A typo fails to compile (the type is the union of preset ids); at run time it is a ConfigError.
+  // @ts-expect-error "grok" is not a preset id
   const e = configError(() => createClient({ provider: "grok" }));
   assert.match(e.message, /unknown provider "grok"; known: openai, groq, ollama/);
 });
@@ -79,8 +81,8 @@ test("every shipped preset resolves with its documented base URL; local ones nee
   const old = process.env.OLLAMA_HOST;
   delete process.env.OLLAMA_HOST;
   try {
-    for (const [id, url] of Object.entries(expected)) {
-      const p = presets[id]!;
+    for (const [id, url] of Object.entries(expected) as [PresetId, string][]) {
+      const p = presets[id];
       const llm = createClient({ provider: id, apiKey: p.keyRequired ? "k-test" : undefined });
       assert.equal(llm.baseURL, url, id);
       if (!p.keyRequired) assert.doesNotThrow(() => createClient({ provider: id }));

@@ -3,6 +3,7 @@ import type { ClientOptions } from "../core/options.js";
 import { ConfigError } from "../errors.js";
 import { createClient } from "../node/client.js";
 import { loadConfig } from "../node/config.js";
+import type { PresetId } from "../providers/index.js";
 import { mockFetch, mockPreset } from "../testing/mock.js";
 import { numberFlag, type Parsed } from "./args.js";
 
@@ -19,7 +20,8 @@ export function clientFromFlags(flags: Parsed["flags"]): LlmClient {
   if (provider === "mock") {
     return createClient({ ...opts, provider: mockPreset, fetch: mockFetch() });
   }
-  if (provider) opts.provider = provider;
+  // An unknown id is refused by createClient with the list of known ones.
+  if (provider) opts.provider = provider as PresetId;
   if (typeof flags.profile === "string") {
     opts.profile = flags.profile;
     if (typeof flags.config === "string") opts.config = flags.config;

@@ -15,6 +15,13 @@ export function buildChatBody(params: ChatCompletionCreateParams, cfg: ResolvedC
   }
   const caps = cfg.preset.capabilities ?? {};
   const body: Record<string, unknown> = cfg.defaults ? { ...cfg.defaults, ...params } : { ...params };
+  // Anything the typed parameters do not cover travels as given.
+  const extra = body.extra_body;
+  delete body.extra_body;
+  if (extra !== undefined) {
+    if (typeof extra !== "object" || extra === null || Array.isArray(extra)) throw new ConfigError("extra_body must be an object of body fields");
+    Object.assign(body, extra);
+  }
   const model = (body.model as string | undefined) ?? cfg.model;
   if (!model) throw new ConfigError(`no model: pass { model } in the request or createClient({ model }) (provider "${cfg.preset.id}" has no default)`);
   body.model = model;

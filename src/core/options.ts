@@ -1,5 +1,6 @@
 import type { LlmError } from "../errors.js";
 import type { RateLimitOptions } from "../http/rate-limiter.js";
+import type { PresetId } from "../providers/index.js";
 import type { ProviderPreset } from "../providers/preset.js";
 import type { ChatCompletionCreateParams, LlmWarning } from "../types.js";
 
@@ -48,7 +49,7 @@ export interface ResponseLimits {
  */
 export interface ClientOptions {
   /** A preset id (`"ollama"`, `"groq"`, …) or a preset object from `defineProvider`. Omit it and give `baseURL` for any OpenAI-compatible server. */
-  provider?: string | ProviderPreset;
+  provider?: PresetId | ProviderPreset;
   /** Defaults to the preset's environment variable (e.g. `GROQ_API_KEY`). Never required for local presets. */
   apiKey?: string;
   /** Overrides the preset's base URL (the part before `/chat/completions`). When given, the preset's base-URL variable (`OLLAMA_HOST`) is not read. */

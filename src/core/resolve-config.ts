@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors.js";
 import { RateLimiter } from "../http/rate-limiter.js";
-import { genericPreset, presets } from "../providers/index.js";
+import { genericPreset, isPresetId, presets } from "../providers/index.js";
 import type { ProviderPreset } from "../providers/preset.js";
 import { readEnv } from "./env.js";
 import type { Fix } from "./request-fixes.js";
@@ -101,7 +101,8 @@ export function resolveConfig(options: ClientOptions = {}): ResolvedConfig {
     }
     preset = genericPreset;
   } else if (typeof options.provider === "string") {
-    const found = presets[options.provider];
+    const id: string = options.provider;
+    const found = isPresetId(id) ? presets[id] : undefined;
     if (!found) {
       throw new ConfigError(`unknown provider "${options.provider}"; known: ${Object.keys(presets).join(", ")}; or pass baseURL, or a preset from defineProvider()`);
     }

@@ -2,7 +2,7 @@ import { createClient as createCoreClient, type LlmClient } from "../client.js";
 import { ResponsePromise } from "../core/llm-promise.js";
 import type { ClientOptions } from "../core/options.js";
 import { ConfigError } from "../errors.js";
-import { presets } from "../providers/index.js";
+import { presetById, type PresetId } from "../providers/index.js";
 import { loadConfig, type LoadedConfig, type Profile } from "./config.js";
 
 /** `createClient` options, plus a profile from the config file. */
@@ -16,7 +16,7 @@ export interface NodeClientOptions extends ClientOptions {
 /** Client options from a profile; explicit options win over the profile's. */
 export function profileOptions(profile: Profile, config: LoadedConfig, env: Record<string, string | undefined> = process.env): ClientOptions {
   const opts: ClientOptions = {};
-  if (profile.provider) opts.provider = profile.provider;
+  if (profile.provider) opts.provider = profile.provider as PresetId;
   if (profile.baseURL) opts.baseURL = profile.baseURL;
   if (profile.model) opts.model = profile.model;
   if (profile.embeddingModel) opts.embeddingModel = profile.embeddingModel;
@@ -28,7 +28,7 @@ export function profileOptions(profile: Profile, config: LoadedConfig, env: Reco
   if (profile.apiKey) opts.apiKey = profile.apiKey;
   else if (profile.apiKeyEnv) {
     const key = env[profile.apiKeyEnv];
-    const hosted = profile.provider ? presets[profile.provider]!.keyRequired : false;
+    const hosted = profile.provider ? presetById(profile.provider)?.keyRequired ?? false : false;
     if (key) opts.apiKey = key;
     else if (hosted) throw new ConfigError(`${config.path}: profile "${profile.name}" reads its key from ${profile.apiKeyEnv}, which is not set`);
   }
@@ -69,7 +69,7 @@ function restrict(client: LlmClient, p: Profile): LlmClient {
   const emb = p.endpoints!.includes("embeddings");
   return {
     ...client,
-    chat: chat ? client.chat : { completions: { create: refuse("chat") as LlmClient["chat"]["completions"]["create"] } },
+    chat: chat ? client.chat : { completions: { create: refuse("chat") as LlmClient["chat"]["completions"]["create"], parse: refuse("chat") as LlmClient["chat"]["completions"]["parse"] } },
     complete: chat ? client.complete : (refuse("chat") as LlmClient["complete"]),
     embeddings: emb ? client.embeddings : { create: refuse("embeddings") },
   };

@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { RateLimitOptions } from "../http/rate-limiter.js";
-import { presets } from "../providers/index.js";
+import { presetById, presets } from "../providers/index.js";
 import { parseYaml, YamlError } from "./yaml.js";
 
 /** One named model configuration from the config file. */
@@ -164,7 +164,7 @@ class Validator {
     const out: Profile = { name };
     const provider = this.str(p.provider, `${at}.provider`);
     if (provider !== undefined) {
-      if (!presets[provider]) this.fail(`${at}.provider`, `unknown provider "${provider}" (known: ${Object.keys(presets).join(", ")})`);
+      if (!presetById(provider)) this.fail(`${at}.provider`, `unknown provider "${provider}" (known: ${Object.keys(presets).join(", ")})`);
       out.provider = provider;
     }
     const baseURL = this.str(p.baseURL, `${at}.baseURL`);

@@ -11,7 +11,8 @@ export const deepseek = defineProvider({
   apiKeyEnv: "DEEPSEEK_API_KEY",
   keyRequired: true,
   defaultModel: "deepseek-chat",
-  capabilities: { reasoningRoundTrip: true },
+  // JSON Output is json_object only: a schema goes in the system message.
+  capabilities: { reasoningRoundTrip: true, structuredOutput: "json_object" },
   hooks: {
     adaptRequest(body, ctx) {
       if (typeof body.model !== "string" || !body.model.includes("reasoner")) return;

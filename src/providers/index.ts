@@ -16,12 +16,27 @@ import { gemini } from "./gemini.js";
 
 export { openai, groq, ollama, vllm, lmstudio, llamacpp, openrouter, together, fireworks, deepseek, mistral, xai, cerebras, gemini };
 
+/** The id of a shipped preset: `createClient({ provider })` takes one of these (a typo fails to compile) or a preset object. */
+export type PresetId =
+  | "openai" | "groq" | "ollama" | "vllm" | "lmstudio" | "llamacpp" | "openrouter" | "together" | "fireworks"
+  | "deepseek" | "mistral" | "xai" | "cerebras" | "gemini";
+
 /** Every shipped preset, by id. */
-export const presets: Readonly<Record<string, ProviderPreset>> = Object.freeze(
+export const presets: Readonly<Record<PresetId, ProviderPreset>> = Object.freeze(
   Object.fromEntries(
     [openai, groq, ollama, vllm, lmstudio, llamacpp, openrouter, together, fireworks, deepseek, mistral, xai, cerebras, gemini].map((p) => [p.id, p]),
-  ),
+  ) as unknown as Record<PresetId, ProviderPreset>,
 );
+
+/** Whether a string is a shipped preset's id. */
+export function isPresetId(id: string): id is PresetId {
+  return Object.prototype.hasOwnProperty.call(presets, id);
+}
+
+/** The shipped preset with this id, if there is one (for ids read from flags and files). */
+export function presetById(id: string): ProviderPreset | undefined {
+  return isPresetId(id) ? presets[id] : undefined;
+}
 
 /** The preset used when a client names only a `baseURL`: any OpenAI-compatible server, key optional. */
 export const genericPreset: ProviderPreset = { id: "openai-compatible", name: "OpenAI-compatible server", baseURL: "", keyRequired: false };

@@ -9,6 +9,6 @@ export const openai = defineProvider({
   keyRequired: true,
   defaultModel: "gpt-4o-mini",
   defaultEmbeddingModel: "text-embedding-3-small",
-  capabilities: { developerRole: true, maxTokensParam: "max_completion_tokens" },
+  capabilities: { developerRole: true, maxTokensParam: "max_completion_tokens", strictJsonSchema: true },
   quirks: ["Q2", "Q5", "E5", "E6"],
 });

@@ -80,7 +80,7 @@ function plan(client: Pick<LlmClient, "provider">, params: ParseParams<unknown>)
   if (schema.description !== undefined) json_schema.description = schema.description;
   if (strict) json_schema.strict = true;
   request.response_format = { type: "json_schema", json_schema };
-  return { schema, restore, request: request as ChatCompletionCreateParams, maxRepairs, warnings };
+  return { schema, restore, request: request as unknown as ChatCompletionCreateParams, maxRepairs, warnings };
 }
 
 function addUsage(a: CompletionUsage | undefined, b: CompletionUsage | undefined): CompletionUsage | undefined {
