@@ -65,22 +65,28 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec, command: stri
 
 function unknownOption(flag: string, spec: FlagSpec, command: string): UsageError {
   const known = [...spec.values, ...spec.booleans];
-  const guesses = flag.startsWith("--") ? known.filter((k) => close(flag.slice(2), k)) : flag.length === 2 ? known.filter((k) => k[0] === flag[1]) : [];
-  const hint = guesses.length ? `: did you mean ${guesses.map((g) => `--${g}`).join(" or ")}?` : "";
-  return new UsageError(`unknown option ${flag} for "${command}"${hint} (see mimir-llm ${command} --help; put -- before a prompt that starts with "-")`);
+  const hint = guesses(flag, known);
+  return new UsageError(`unknown option ${flag} for "${command}"${hint.length ? `: did you mean ${hint.map((g) => `--${g}`).join(" or ")}?` : ""} (see mimir-llm ${command} --help; put -- before a prompt that starts with "-")`);
 }
 
-/** A likely typo of `known`: a prefix of it, or at most two edits away. */
-function close(typed: string, known: string): boolean {
-  if (typed.length >= 3 && known.startsWith(typed)) return true;
-  if (Math.abs(typed.length - known.length) > 2) return false;
-  let prev = Array.from({ length: known.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= typed.length; i++) {
+/** The flags a mistyped one may have meant: `-p` → those starting with p; `--temp` → --temperature; `--modle` → --model. */
+function guesses(flag: string, known: string[]): string[] {
+  if (!flag.startsWith("--")) return flag.length === 2 ? known.filter((k) => k[0] === flag[1]) : [];
+  const typed = flag.slice(2);
+  const prefixed = typed.length >= 3 ? known.filter((k) => k.startsWith(typed)) : [];
+  if (prefixed.length) return prefixed;
+  // Short names are close to many others: allow fewer edits for them.
+  return known.filter((k) => editDistance(typed, k) <= (typed.length > 4 ? 2 : 1));
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= known.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (typed[i - 1] === known[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = row;
   }
-  return prev[known.length]! <= 2;
+  return prev[b.length]!;
 }
 
 /** A numeric flag, or a usage error saying what was wrong. */

@@ -28,7 +28,8 @@ export function shortCause(e: LlmError): string {
   const c = e.cause as { code?: string; cause?: { code?: string } } | undefined;
   const code = c?.cause?.code ?? c?.code;
   if (code && CAUSES[code]) return CAUSES[code];
-  const msg = e.message.replace(/^[\w.-]+: /, "").split(" — ")[0]!;
+  // "ollama: POST http://…/chat/completions failed: fetch failed: bad port" → "fetch failed: bad port"
+  const msg = e.message.replace(/^[\w.-]+: /, "").replace(/^[A-Z]+ \S+ failed: /, "").split(" — ")[0]!;
   return msg.length > 100 ? `${msg.slice(0, 99)}…` : msg;
 }
 
