@@ -67,13 +67,15 @@ export function cliTty(args: string[], input: string | TtyStep[], env: Record<st
     child.on("error", reject);
     // Stdin stays open until the program leaves by itself (`/exit`, Ctrl-D), since closing it
     // would end the terminal session early; the guard ends a program that never does.
-    const guard = setTimeout(() => child.kill(), 30_000);
+    let killed = false;
+    const guard = setTimeout(() => ((killed = true), child.kill()), 30_000);
     // Conditions outside the output (a server got a request) are asked again now and then.
     const poll = setInterval(advance, 20);
     child.on("close", (code) => {
       clearTimeout(guard);
       clearInterval(poll);
-      resolvePromise({ code, stdout, stderr: "" });
+      // `script` may exit 0 when killed: a program that had to be killed never passes for one that left.
+      resolvePromise({ code: killed ? null : code, stdout, stderr: "" });
     });
     if (!steps.length) child.stdin.end();
     else if (!started) setTimeout(() => ((started = true), advance()), 300);

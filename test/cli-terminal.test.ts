@@ -40,7 +40,7 @@ test("interactive: Ctrl-C stops the streaming reply, the session and its history
   }
 });
 
-test("interactive: Ctrl-C before anything arrived forgets the question too; Ctrl-D on an empty line leaves (0) on a fresh line", { skip: !hasScript }, async () => {
+test("interactive: Ctrl-C before anything arrived forgets the question too; a mistyped /command is not sent; Ctrl-D on an empty line leaves (0) on a fresh line", { skip: !hasScript }, async () => {
   const sim = await startSimulator({ script: [{ text: "never sent", stallAfter: 0 }, { text: "Second answer." }] });
   try {
     const r = await cliTty(["chat", "--base-url", sim.baseURL, "--model", "m"], [
@@ -48,9 +48,11 @@ test("interactive: Ctrl-C before anything arrived forgets the question too; Ctrl
       // The server has the request and sends nothing of a reply: stop it.
       { waitFor: () => sim.requests.length === 1, send: "\x03" },
       { waitFor: promptAfter("(stopped)"), send: "Second question\r" },
-      { waitFor: promptAfter("Second answer."), send: "\x04" },
+      { waitFor: promptAfter("Second answer."), send: "/exti\r" },
+      { waitFor: promptAfter("unknown command /exti"), send: "\x04" },
     ], env);
     assert.equal(r.code, 0, r.stdout);
+    assert.equal(sim.requests.filter((q) => JSON.stringify(q.body).includes("/exti")).length, 0);
     assert.deepEqual(sim.requests.at(-1)!.body.messages.map((m: any) => [m.role, m.content]), [["user", "Second question"]]);
     assert.match(r.stdout, /you› (\x1b\[\d+G)?\r\n$/);
   } finally {

@@ -231,3 +231,19 @@ test("provider: mock in a profile works as --provider mock does, as the default 
   assert.equal(JSON.parse(j.stdout).model, "other-model");
   assert.equal((await cli(["models", "--profile", "offline"], { cwd: dir, env: isolated.env })).stdout, "mock-model\nmock-embed\n");
 });
+
+test("a reply cut by the token limit, or empty, says so on stderr; stdout keeps only the answer", async () => {
+  const sim = await startSimulator({ script: [{ text: "Once upon", finishReason: "length" }, { text: "" }] });
+  try {
+    const cut = await cli(["chat", "--base-url", sim.baseURL, "--model", "m", "--max-tokens", "2", "Tell me a story"], isolated);
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.equal(cut.stdout, "Once upon\n");
+    assert.equal(cut.stderr, "(the reply hit the token limit; --max-tokens raises it)\n");
+    const empty = await cli(["chat", "--base-url", sim.baseURL, "--model", "m", "Say nothing"], isolated);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stdout, "");
+    assert.equal(empty.stderr, "(the reply was empty)\n");
+  } finally {
+    await sim.close();
+  }
+});

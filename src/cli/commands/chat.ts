@@ -113,7 +113,7 @@ async function interactive(llm: LlmClient, history: ChatCompletionMessageParam[]
   const dim = styler(process.stderr).dim;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
   rl.setPrompt(s.cyan("you› "));
-  out.write(`chatting with ${llm.provider.id} (${llm.model ?? "server default"}); ${SESSION_HELP}\n`, s.dim);
+  out.line(`chatting with ${llm.provider.id} (${llm.model ?? "server default"}); ${SESSION_HELP}`, s.dim);
   /** The reply being received, which Ctrl-C stops. */
   let running: AbortController | undefined;
   let leftByCommand = false;
@@ -135,9 +135,12 @@ async function interactive(llm: LlmClient, history: ChatCompletionMessageParam[]
     }
     if (line === "/reset") {
       history.splice(history[0]?.role === "system" ? 1 : 0);
-      out.write("(history cleared)\n", s.dim);
+      out.line("(history cleared)", s.dim);
     } else if (line === "/help" || line === "/?") {
-      out.write(SESSION_HELP + "\n", s.dim);
+      out.line(SESSION_HELP, s.dim);
+    } else if (/^\/\w+$/.test(line)) {
+      // A mistyped command must not go to the model as a message (and into the history).
+      out.line(`unknown command ${line}: ${SESSION_HELP}`, s.dim);
     } else if (line) {
       history.push({ role: "user", content: raw });
       running = new AbortController();
@@ -224,8 +227,10 @@ async function turn(llm: LlmClient, history: ChatCompletionMessageParam[], param
       else out.write("\n");
     }
     for (const t of msg?.tool_calls ?? []) out.write(`tool call: ${t.function.name}(${t.function.arguments})\n`);
+    // Say why a reply is cut short or missing, rather than leave an unexplained blank.
     if (choice?.finish_reason === "length") err.line("(the reply hit the token limit; --max-tokens raises it)", dim);
     else if (choice?.finish_reason === "content_filter") err.line("(the provider's content filter stopped the reply)", dim);
+    else if (!shown && !msg?.tool_calls?.length) err.line("(the reply was empty)", dim);
   }
   history.push({ role: "assistant", content: msg?.content ?? "", ...(msg?.tool_calls ? { tool_calls: msg.tool_calls } : {}) });
   return { stopped: false, shown };
