@@ -171,3 +171,79 @@ test("interactive session under a terminal: history kept across turns, /exit lea
     await sim.close();
   }
 });
+
+test("piped stdin plus a prompt: the piped text, a blank line, then the prompt, in one user message", async () => {
+  const sim = await startSimulator();
+  try {
+    const r = await cli(["chat", "--base-url", sim.baseURL, "--model", "m", "Summarise", "it."], { ...isolated, input: "\nLine 1\n  Line 2\n\n" });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(sim.requests[0]!.body.messages, [{ role: "user", content: "Line 1\n  Line 2\n\nSummarise it." }]);
+    assert.equal(r.stdout, "You said: Line 1\n  Line 2\n\nSummarise it.\n");
+    // Nothing piped: the prompt alone.
+    await cli(["chat", "--base-url", sim.baseURL, "--model", "m", "Just this."], { ...isolated, input: " \n" });
+    assert.deepEqual(sim.requests[1]!.body.messages, [{ role: "user", content: "Just this." }]);
+  } finally {
+    await sim.close();
+  }
+});
+
+test("a config file with profiles but no default and no --profile is a config error (2) naming the file and its profiles, named or found", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mimir-nodefault-"));
+  const file = join(dir, "mimir-llm.yaml");
+  writeFileSync(file, "profiles:\n  - name: fast\n    provider: groq\n  - name: local\n    provider: ollama\n");
+  // Behind OLLAMA_HOST a server that would answer: the error must not be a silent fall back to it.
+  const sim = await startSimulator({ dialect: "ollama" });
+  try {
+    const env = { ...isolated.env, OLLAMA_HOST: sim.origin };
+    for (const [args, cwd] of [[["chat", "--config", file, "hi"], empty], [["chat", "hi"], dir], [["models"], dir]] as const) {
+      const r = await cli([...args], { cwd, env });
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /mimir-llm\.yaml: which profile\? The file has no `default:` and none was named \(profiles: fast, local\)\. Pick one with --profile NAME/);
+      assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    }
+    assert.equal(sim.requests.length, 0);
+    // A server named on the command line does not need the file; --profile picks one.
+    assert.equal((await cli(["chat", "--base-url", `${sim.origin}/v1`, "--model", "m", "hi"], { cwd: dir, env })).code, 0);
+    const picked = await cli(["chat", "--profile", "local", "--model", "m", "hi"], { cwd: dir, env });
+    assert.equal(picked.code, 0, picked.stderr);
+    assert.equal(picked.stdout, "You said: hi\n");
+    // A named file without profiles is an error too; a found one is not (there is nothing to choose).
+    writeFileSync(file, "profiles: []\n");
+    const named = await cli(["chat", "--config", file, "hi"], { cwd: empty, env });
+    assert.equal(named.code, 2);
+    assert.match(named.stderr, /mimir-llm\.yaml has no profiles/);
+    const found = await cli(["chat", "--model", "m", "hi"], { cwd: dir, env });
+    assert.equal(found.code, 0, found.stderr);
+    assert.equal(sim.requests.at(-1)!.path, "/v1/chat/completions");
+  } finally {
+    await sim.close();
+  }
+});
+
+test("provider: mock in a profile works as --provider mock does, as the default or by name", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mimir-mockprof-"));
+  writeFileSync(join(dir, "mimir-llm.yaml"), "default: offline\nprofiles:\n  - name: offline\n    provider: mock\n  - name: other\n    provider: mock\n    model: other-model\n");
+  const r = await cli(["chat", "hello"], { cwd: dir, env: isolated.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "You said: hello\n");
+  const j = await cli(["chat", "--profile", "other", "--json", "hi"], { cwd: dir, env: isolated.env });
+  assert.equal(j.code, 0, j.stderr);
+  assert.equal(JSON.parse(j.stdout).model, "other-model");
+  assert.equal((await cli(["models", "--profile", "offline"], { cwd: dir, env: isolated.env })).stdout, "mock-model\nmock-embed\n");
+});
+
+test("a reply cut by the token limit, or empty, says so on stderr; stdout keeps only the answer", async () => {
+  const sim = await startSimulator({ script: [{ text: "Once upon", finishReason: "length" }, { text: "" }] });
+  try {
+    const cut = await cli(["chat", "--base-url", sim.baseURL, "--model", "m", "--max-tokens", "2", "Tell me a story"], isolated);
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.equal(cut.stdout, "Once upon\n");
+    assert.equal(cut.stderr, "(the reply hit the token limit; --max-tokens raises it)\n");
+    const empty = await cli(["chat", "--base-url", sim.baseURL, "--model", "m", "Say nothing"], isolated);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stdout, "");
+    assert.equal(empty.stderr, "(the reply was empty)\n");
+  } finally {
+    await sim.close();
+  }
+});

@@ -145,3 +145,19 @@ test("createClient({ profile }): model, params, limits and endpoints from the fi
     }
   });
 });
+
+test("provider: mock is a valid profile provider: the client answers offline", async () => {
+  const config = parseConfig("profiles:\n  - name: offline\n    provider: mock\n    params: { temperature: 0.2 }\n", P);
+  assert.equal(config.profiles.offline!.provider, "mock");
+  const llm = createClient({ profile: "offline", config });
+  assert.equal(llm.provider.id, "mock");
+  assert.equal(await llm.complete("hello"), "You said: hello");
+  assert.match(configError("profiles:\n  - name: a\n    provider: mocky"), /unknown provider "mocky" \(known: .*, mock\)/);
+});
+
+test("createClient({ config }) with no profile named and no default: a ConfigError naming the file and its profiles", () => {
+  const config = parseConfig("profiles:\n  - name: a\n    provider: ollama\n  - name: b\n    provider: mock\n", P);
+  assert.throws(() => createClient({ config }), (e: unknown) => e instanceof ConfigError && /\/cfg\/mimir-llm\.yaml: which profile\? .*\(profiles: a, b\)/.test(e.message));
+  // Naming the server makes the file's choice moot.
+  assert.equal(createClient({ config, baseURL: "http://127.0.0.1:1/v1" }).provider.id, "openai-compatible");
+});

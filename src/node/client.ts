@@ -1,9 +1,17 @@
 import { createClient as createCoreClient, type LlmClient } from "../client.js";
 import { ResponsePromise } from "../core/llm-promise.js";
-import type { ClientOptions } from "../core/options.js";
 import { ConfigError } from "../errors.js";
 import { presetById, type PresetId } from "../providers/index.js";
-import { loadConfig, type LoadedConfig, type Profile } from "./config.js";
+import type { ClientOptions, FetchLike } from "../core/options.js";
+import { mockPreset } from "../testing/mock-preset.js";
+import { loadConfig, noProfileChosen, type LoadedConfig, type Profile } from "./config.js";
+
+/** The mock's fetch, loading the simulator on first use only: `mimir-llm/node` stays small for everyone else. */
+function lazyMockFetch(): FetchLike {
+  let f: Promise<FetchLike> | undefined;
+  return (input, init) => (f ??= import("../testing/mock.js").then((m) => m.mockFetch()))
+    .then((fetch) => fetch(input, init));
+}
 
 /** `createClient` options, plus a profile from the config file. */
 export interface NodeClientOptions extends ClientOptions {
@@ -16,7 +24,9 @@ export interface NodeClientOptions extends ClientOptions {
 /** Client options from a profile; explicit options win over the profile's. */
 export function profileOptions(profile: Profile, config: LoadedConfig, env: Record<string, string | undefined> = process.env): ClientOptions {
   const opts: ClientOptions = {};
-  if (profile.provider) opts.provider = profile.provider as PresetId;
+  // The offline mock is a preset object and the simulator behind a fetch, not a preset id.
+  if (profile.provider === mockPreset.id) Object.assign(opts, { provider: mockPreset, fetch: lazyMockFetch() });
+  else if (profile.provider) opts.provider = profile.provider as PresetId;
   if (profile.baseURL) opts.baseURL = profile.baseURL;
   if (profile.model) opts.model = profile.model;
   if (profile.embeddingModel) opts.embeddingModel = profile.embeddingModel;
@@ -28,7 +38,7 @@ export function profileOptions(profile: Profile, config: LoadedConfig, env: Reco
   if (profile.apiKey) opts.apiKey = profile.apiKey;
   else if (profile.apiKeyEnv) {
     const key = env[profile.apiKeyEnv];
-    const hosted = profile.provider ? presetById(profile.provider)?.keyRequired ?? false : false;
+    const hosted = profile.provider ? (presetById(profile.provider)?.keyRequired ?? false) : false;
     if (key) opts.apiKey = key;
     else if (hosted) throw new ConfigError(`${config.path}: profile "${profile.name}" reads its key from ${profile.apiKeyEnv}, which is not set`);
   }
@@ -48,7 +58,12 @@ export function createClient(options: NodeClientOptions = {}): LlmClient {
   const loaded = typeof config === "object" ? config : loadConfig({ path: config });
   if (!loaded) throw new ConfigError(`profile "${profile}" asked for, but there is no config file (mimir-llm.yaml in this directory, $XDG_CONFIG_HOME/mimir-llm/, or MIMIR_LLM_CONFIG)`);
   const name = profile ?? loaded.default;
-  if (name === undefined) return createCoreClient(rest);
+  if (name === undefined) {
+    // A config given without a profile to take from it, and nothing else naming a server: silently
+    // using the core default would ignore the file the caller pointed at.
+    if (rest.provider === undefined && rest.baseURL === undefined) throw new ConfigError(noProfileChosen(loaded));
+    return createCoreClient(rest);
+  }
   const p = loaded.profiles[name];
   if (!p) throw new ConfigError(`${loaded.path}: no profile named "${name}" (have: ${Object.keys(loaded.profiles).join(", ")})`);
   const base = profileOptions(p, loaded);

@@ -4,12 +4,13 @@ import { join, resolve } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { RateLimitOptions } from "../http/rate-limiter.js";
 import { presetById, presets } from "../providers/index.js";
+import { mockPreset } from "../testing/mock-preset.js";
 import { parseYaml, YamlError } from "./yaml.js";
 
 /** One named model configuration from the config file. */
 export interface Profile {
   name: string;
-  /** A preset id; or omit it and give `baseURL`. */
+  /** A preset id (or `mock`, the offline simulator); or omit it and give `baseURL`. */
   provider?: string;
   baseURL?: string;
   model?: string;
@@ -124,6 +125,16 @@ export function parseConfig(text: string, path: string): LoadedConfig {
   return { path, default: def, profiles };
 }
 
+/**
+ * The error for a config file in play with no profile named and no `default:` to fall back on:
+ * which file, which profiles it has, how to pick one.
+ */
+export function noProfileChosen(config: LoadedConfig): string {
+  const names = Object.keys(config.profiles);
+  if (!names.length) return `${config.path} has no profiles: add one under \`profiles:\``;
+  return `${config.path}: which profile? The file has no \`default:\` and none was named (profiles: ${names.join(", ")}). Pick one with --profile NAME (profile: "NAME" in code), or add \`default: NAME\` to the file`;
+}
+
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
 class Validator {
@@ -164,7 +175,8 @@ class Validator {
     const out: Profile = { name };
     const provider = this.str(p.provider, `${at}.provider`);
     if (provider !== undefined) {
-      if (!presetById(provider)) this.fail(`${at}.provider`, `unknown provider "${provider}" (known: ${Object.keys(presets).join(", ")})`);
+      // `mock` is a provider here as on the command line: a profile to try things with, offline.
+      if (!presetById(provider) && provider !== mockPreset.id) this.fail(`${at}.provider`, `unknown provider "${provider}" (known: ${[...Object.keys(presets), mockPreset.id].join(", ")})`);
       out.provider = provider;
     }
     const baseURL = this.str(p.baseURL, `${at}.baseURL`);

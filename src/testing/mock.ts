@@ -1,15 +1,7 @@
-import { defineProvider } from "../providers/preset.js";
 import { simulatorFetch } from "./fetch.js";
+import { mockPreset } from "./mock-preset.js";
 
-/** The offline provider: the simulator in-process behind a custom fetch, no port, no network. */
-export const mockPreset = defineProvider({
-  id: "mock",
-  name: "Offline mock (simulator)",
-  baseURL: "http://mock.invalid/v1",
-  keyRequired: false,
-  defaultModel: "mock-model",
-  defaultEmbeddingModel: "mock-embed",
-});
+export { mockPreset };
 
 /**
  * A `fetch` answering as the offline mock does: the OpenAI dialect, echoing the last user message,

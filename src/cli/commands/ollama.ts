@@ -1,11 +1,14 @@
 import { createOllama, type PullProgress } from "../../ollama/manager.js";
 import { parseArgs, UsageError } from "../args.js";
-import { bar, formatBytes, styler, table } from "../output.js";
+import { bar, err, formatBytes, out, styler, table } from "../output.js";
 import { ollamaRoot } from "../target.js";
 
-const FLAGS = { values: ["base-url", "profile", "config", "provider"], booleans: ["verbose", "help", "json"] } as const;
+// `--provider` is accepted only to say, for anything but ollama, that these commands are Ollama's.
+const FLAGS = { values: ["base-url", "profile", "config", "provider"], booleans: ["verbose", "help"] } as const;
+const PS_FLAGS = { values: FLAGS.values, booleans: [...FLAGS.booleans, "json"] } as const;
 const COMMON = `  --base-url URL        Ollama's address (default: $OLLAMA_HOST or http://127.0.0.1:11434)
   --profile NAME        take the address from a config-file profile
+  --config PATH         the config file (its \`default:\` profile when no --profile is given)
   --verbose             error details
   -h, --help            this help`;
 
@@ -26,6 +29,7 @@ export const PS_HELP = `Usage: mimir-llm ps [--json]
 Lists the models Ollama has loaded in memory.
 
 Options:
+  --json                print them as JSON
 ${COMMON}`;
 
 function manager(flags: Record<string, string | boolean>) {
@@ -39,10 +43,10 @@ function oneModel(positionals: string[], command: string): string {
 
 export async function pullCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(argv, FLAGS, "pull");
-  if (flags.help) return process.stdout.write(PULL_HELP + "\n"), 0;
+  if (flags.help) return out.write(PULL_HELP + "\n"), 0;
   const name = oneModel(positionals, "pull");
-  const err = process.stderr;
-  const s = styler(err);
+  // The tracked stderr: an error or Ctrl-C during the bar starts on a line of its own.
+  const s = styler(process.stderr);
   let lastStatus = "";
   let lastLine = 0;
   // Speed: bytes over a sliding window of recent samples.
@@ -69,28 +73,29 @@ export async function pullCommand(argv: string[]): Promise<number> {
     lastStatus = p.status;
   };
   await manager(flags).pullModel(name, { onProgress: render });
-  process.stdout.write(`pulled ${name}\n`);
+  err.endLine();
+  out.write(`pulled ${name}\n`);
   return 0;
 }
 
 export async function rmCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(argv, FLAGS, "rm");
-  if (flags.help) return process.stdout.write(RM_HELP + "\n"), 0;
+  if (flags.help) return out.write(RM_HELP + "\n"), 0;
   const name = oneModel(positionals, "rm");
   await manager(flags).deleteModel(name);
-  process.stdout.write(`deleted ${name}\n`);
+  out.write(`deleted ${name}\n`);
   return 0;
 }
 
 export async function psCommand(argv: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, FLAGS, "ps");
-  if (flags.help) return process.stdout.write(PS_HELP + "\n"), 0;
+  const { flags, positionals } = parseArgs(argv, PS_FLAGS, "ps");
+  if (flags.help) return out.write(PS_HELP + "\n"), 0;
   if (positionals.length) throw new UsageError("ps takes no arguments");
   const running = await manager(flags).runningModels();
-  if (flags.json) return process.stdout.write(JSON.stringify(running, null, 2) + "\n"), 0;
-  if (!running.length) return process.stdout.write("no model loaded\n"), 0;
+  if (flags.json) return out.write(JSON.stringify(running, null, 2) + "\n"), 0;
+  if (!running.length) return out.write("no model loaded\n"), 0;
   const rows = [["NAME", "SIZE", "VRAM", "UNTIL"]];
   for (const m of running) rows.push([m.name, formatBytes(m.size ?? 0), formatBytes(m.size_vram ?? 0), m.expires_at ?? ""]);
-  process.stdout.write(table(rows) + "\n");
+  out.write(table(rows) + "\n");
   return 0;
 }

@@ -5,5 +5,7 @@ export const TARGET_HELP = `  --provider ID         a preset (see mimir-llm prov
   --model NAME          the model
   --base-url URL        any OpenAI-compatible server
   --profile NAME        a profile from the config file
-  --config PATH         the config file (default: ./mimir-llm.yaml, $XDG_CONFIG_HOME/mimir-llm/, $MIMIR_LLM_CONFIG)
+  --config PATH         the config file (default: $MIMIR_LLM_CONFIG, ./mimir-llm.yaml,
+                        $XDG_CONFIG_HOME/mimir-llm/config.yaml); with no --provider, --base-url
+                        or --profile its \`default:\` profile is used (none: an error; no file: Ollama)
   --timeout MS          per-attempt timeout`;
