@@ -67,3 +67,15 @@ test("MIMIR_LLM_LOG=debug logs to stderr, never into the answer on stdout", asyn
     await sim.close();
   }
 });
+
+test("Ollama's model commands report their retries the same way (ps after a 503)", async () => {
+  const sim = await startSimulator({ dialect: "ollama", script: [{ kind: "error", status: 503, headers: fast }] });
+  try {
+    const r = await cli(["ps", "--base-url", sim.origin], isolated);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "retrying in 50 ms (attempt 2 of 2): 503 Service Unavailable\n");
+    assert.match(r.stdout, /no model loaded/);
+  } finally {
+    await sim.close();
+  }
+});

@@ -1,6 +1,6 @@
 import { resolveCall } from "../core/call.js";
 import { mapHttpError } from "../core/error-map.js";
-import type { FetchLike } from "../core/options.js";
+import type { ClientOptions, FetchLike } from "../core/options.js";
 import { scrubError } from "../core/redact.js";
 import { resolveConfig, type ResolvedConfig } from "../core/resolve-config.js";
 import { ConnectionError, InvalidResponseError, LlmError, NotFoundError, StreamError } from "../errors.js";
@@ -16,6 +16,11 @@ export interface OllamaOptions {
   /** Per request, ms [30 000; pulls: 24 h]. */
   timeout?: number;
   maxRetries?: number;
+  /** Called before each retry (as the client's `onRetry`). */
+  onRetry?: ClientOptions["onRetry"];
+  /** The log, as the client's: level [`MIMIR_LLM_LOG`, else silent] and where it goes [`console`]. */
+  logLevel?: ClientOptions["logLevel"];
+  logger?: ClientOptions["logger"];
 }
 
 /** Per-call options. */
@@ -85,7 +90,7 @@ export const sameModel = (a: string, b: string) => (a.includes(":") ? a : `${a}:
  */
 export function createOllama(options: OllamaOptions = {}): OllamaManager {
   const root = (url: string) => url.replace(/\/+$/, "").replace(/\/v1$/, "");
-  const base = resolveConfig({ provider: "ollama", baseURL: options.baseURL, fetch: options.fetch, timeout: options.timeout ?? 30_000, maxRetries: options.maxRetries ?? 1, rateLimit: { respectServerHeaders: false } });
+  const base = resolveConfig({ provider: "ollama", baseURL: options.baseURL, fetch: options.fetch, timeout: options.timeout ?? 30_000, maxRetries: options.maxRetries ?? 1, rateLimit: { respectServerHeaders: false }, onRetry: options.onRetry, logLevel: options.logLevel, logger: options.logger });
   const cfg: ResolvedConfig = { ...base, baseURL: root(base.baseURL) };
   const call = async (method: "GET" | "POST" | "DELETE", path: string, body: Record<string, unknown> | undefined, o: OllamaCallOptions | undefined, model?: string) =>
     (await send(cfg, { method, path, body, stream: false, model, call: resolveCall(cfg, { signal: o?.signal }) })).json;

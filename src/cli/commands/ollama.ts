@@ -1,6 +1,7 @@
 import { createOllama, type PullProgress } from "../../ollama/manager.js";
 import { parseArgs, UsageError } from "../args.js";
 import { bar, err, formatBytes, out, styler, table } from "../output.js";
+import { reportRetry, stderrLogger } from "../report.js";
 import { ollamaRoot } from "../target.js";
 
 // `--provider` is accepted only to say, for anything but ollama, that these commands are Ollama's.
@@ -33,7 +34,8 @@ Options:
 ${COMMON}`;
 
 function manager(flags: Record<string, string | boolean>) {
-  return createOllama({ baseURL: ollamaRoot(flags) });
+  // As for chat: retries shown on stderr, the library's log there too (debug with --verbose), never on stdout.
+  return createOllama({ baseURL: ollamaRoot(flags), onRetry: reportRetry, logger: stderrLogger, logLevel: flags.verbose === true ? "debug" : undefined });
 }
 
 function oneModel(positionals: string[], command: string): string {
