@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DropConnection, SimulatorEngine, type RecordedRequest, type SimulatorOptions } from "./engine.js";
+import { SimulatorEngine, type RecordedRequest, type SimulatorOptions } from "./engine.js";
+import { DropConnection } from "./response.js";
 import type { SimReply } from "./script.js";
 
 /** A running simulator. */
