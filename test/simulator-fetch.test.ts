@@ -85,3 +85,14 @@ test("mockPreset + mockFetch: the offline provider echoes the last user message 
   // Each call makes a fresh simulator: no state shared between clients.
   assert.equal(mockFetch().engine.requests.length, 0);
 });
+
+test("simulatorFetch: an abort while the headers are delayed rejects at once, not after the delay", async () => {
+  const f = simulatorFetch({ script: [{ text: "late", delayMs: 5000 }] });
+  const ac = new AbortController();
+  const t0 = Date.now();
+  setTimeout(() => ac.abort(new Error("gave up")), 20);
+  await assert.rejects(f("http://sim.invalid/v1/chat/completions", { method: "POST", body: chatBody(false), signal: ac.signal }), /gave up/);
+  assert.ok(Date.now() - t0 < 2000);
+  assert.equal(listeners(ac.signal), 0);
+  assert.equal(f.engine.requests[0]!.closedEarly, true);
+});

@@ -2,6 +2,19 @@ import { SimulatorEngine, type SimulatorOptions } from "./engine.js";
 import { DropConnection } from "./response.js";
 import type { FetchLike } from "../core/options.js";
 
+/** Wait `ms`, or less if `signal` aborts first (a real fetch gives up waiting for headers at once). */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 /**
  * The simulator behind a `fetch`, in-process, with no port: for offline demos (the CLI's `mock`
  * provider) and browser-like environments. Tests should prefer `startSimulator` (real HTTP).
@@ -19,11 +32,12 @@ export function simulatorFetch(options: SimulatorOptions = {}, engine = new Simu
     // One controller per request: the engine sees the client going away (stalls end, `closedEarly` is set).
     const ac = new AbortController();
     const out = engine.handle(init.method ?? "GET", url.pathname + url.search, headers, typeof init.body === "string" ? init.body : "", ac.signal);
-    if (out.delayMs) await new Promise((r) => setTimeout(r, out.delayMs));
+    if (out.delayMs) await pause(out.delayMs, signal);
     if (signal?.aborted) {
       ac.abort();
       throw signal.reason;
     }
+    if (out.status === 204) return new Response(null, { status: 204, headers: out.headers });
     const it = out.body[Symbol.asyncIterator]();
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     let finished = false;
@@ -68,7 +82,7 @@ export function simulatorFetch(options: SimulatorOptions = {}, engine = new Simu
       },
     });
     signal?.addEventListener("abort", onAbort, { once: true });
-    return new Response(out.status === 204 ? null : body, { status: out.status, headers: out.headers });
+    return new Response(body, { status: out.status, headers: out.headers });
   };
   return Object.assign(f, { engine });
 }
