@@ -106,13 +106,14 @@ export const dialects: Record<DialectName, Dialect> = {
       return undefined;
     },
   },
-  // Current Ollama (its `openai/openai.go`): every streamed tool call whole, with `index` (`Index int`,
-  // no omitempty); `finish_reason` null until the last chunk, `tool_calls` after tool calls; base64
-  // embeddings honoured; `content: null` refused only on a message without `tool_calls`.
+  // Today's Ollama (its `openai/openai.go`, the same from 0.12.7 through 0.33): every streamed tool call
+  // whole, with `index` (`Index int`, no omitempty, since 0.4.7); `finish_reason` null until the last
+  // chunk (since 0.1.37), `tool_calls` after tool calls (since 0.5.12); `content: null` refused only on
+  // a message without `tool_calls` (since 0.11.4); base64 embeddings honoured (since 0.12.7).
   ollama: {
     ...base,
     name: "ollama",
-    version: "0.12.6",
+    version: "0.12.7",
     reasoningField: "reasoning",
     streamUsage: "on-request",
     toolCalls: "whole",
@@ -122,9 +123,11 @@ export const dialects: Record<DialectName, Dialect> = {
     // Ollama's HTTP router (gin) answers any route it does not have in plain text.
     unknownRoute: { status: 404, contentType: "text/plain", body: "404 page not found" },
     modelNotFound: (model) => ({ status: 404, message: `model "${model}" not found, try pulling it first`, type: "not_found_error" }),
-    // Ollama 0.3.x, the first releases with tools: T1 (no `index`, ollama#7881), F2 (`""` on every
-    // chunk, ollama#4357), F3 (`stop` after tool calls, ollama PR #7963), Q6 (`null` content refused
-    // even beside `tool_calls`), Q8 (base64 ignored).
+    // Old Ollama, every habit clients had to survive at once: T1 (no `index` before 0.4.7, ollama#7881),
+    // F3 (`stop` after tool calls before 0.5.12, ollama PR #7963), Q6 (`null` content refused even beside
+    // `tool_calls` before 0.11.4), Q8 (base64 ignored before 0.12.7), and F2 (`""` on every chunk,
+    // ollama#4357), which is older still (fixed in 0.1.37) but kept here so its tolerance stays tested.
+    // It reports 0.3.14, a release with tools where all but F2 held.
     legacy: {
       version: "0.3.14",
       toolCalls: "whole-no-index",
@@ -158,7 +161,7 @@ export const dialects: Record<DialectName, Dialect> = {
     modelNotFound: (model) => ({ status: 400, message: `model '${model}' not found`, type: "invalid_request_error" }),
     // T3: builds between llama.cpp PR #12379 (tool-call streaming) and PR #13800 (May 2025, deltas as
     // OpenAI sends them) repeated id and name in every delta.
-    legacy: { version: "b5500 (May 2025)", toolCalls: "repeat-name" },
+    legacy: { version: "May 2025 builds, before PR #13800", toolCalls: "repeat-name" },
   },
   lmstudio: {
     ...base,

@@ -36,7 +36,7 @@ export class OllamaStore {
   private readonly registry: Set<string>;
   readonly running = new Set<string>();
 
-  constructor(private readonly o: OllamaSimOptions = {}, private readonly dialectVersion = "0.12.6") {
+  constructor(private readonly o: OllamaSimOptions = {}, private readonly dialectVersion = "0.12.7") {
     for (const m of o.installed ?? ["llama3.2:latest"]) this.installed.set(full(m), (o.layerBytes ?? 4_000_000) * 2);
     this.registry = new Set((o.registry ?? ["llama3.2", "nomic-embed-text", "qwen3:0.6b", "tinyllama"]).map(full));
   }
