@@ -1,16 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { ensureBenchPeers } from "./peers.js";
 import { resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
 
 test("the benchmark harness runs end to end (smoke sizes) and every client's output checks out", { timeout: 180_000 }, () => {
-  // The peers (the AI SDK, undici) live in bench/package.json, installed by `npm run bench`; a clean clone has none yet.
-  if (!existsSync(resolve(root, "bench/node_modules/ai"))) {
-    execFileSync("npm", ["ci", "--prefix", "bench", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: "pipe", timeout: 170_000 });
-  }
+  ensureBenchPeers();
   // The worker throws when a client returns the wrong text or tool arguments, failing this run.
   execFileSync(process.execPath, [resolve(root, "bench/run.mjs"), "--smoke"], { cwd: root, stdio: "pipe", timeout: 170_000 });
   const r = JSON.parse(readFileSync(resolve(root, "bench/results/smoke.json"), "utf8"));

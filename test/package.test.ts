@@ -21,12 +21,14 @@ test("the packed tarball installs in a plain Node project: imports, types resolv
     writeFileSync(join(app, "main.mjs"), `
       import { createClient, LlmError, presets } from "mimir-llm";
       import { startSimulator } from "mimir-llm/testing";
+      import { mockFetch, mockPreset } from "mimir-llm/testing/portable";
       const sim = await startSimulator({ script: [{ text: "packed ok" }] });
       const llm = createClient({ baseURL: sim.baseURL, model: "m" });
       console.log(await llm.complete("hi"), typeof LlmError, Object.keys(presets).length);
       await sim.close();
+      console.log(await createClient({ provider: mockPreset, fetch: mockFetch() }).complete("offline"));
     `);
-    assert.equal(execFileSync("node", ["main.mjs"], { cwd: app, encoding: "utf8" }).trim(), "packed ok function 14");
+    assert.equal(execFileSync("node", ["main.mjs"], { cwd: app, encoding: "utf8" }).trim(), "packed ok function 14\nYou said: offline");
     // The installed command works offline, as the README's first "run it" line says.
     assert.equal(execFileSync(join(app, "node_modules/.bin/mimir-llm"), ["chat", "--provider", "mock", "hello"], { cwd: app, encoding: "utf8" }), "You said: hello\n");
     writeFileSync(join(app, "main.ts"), `
@@ -43,17 +45,33 @@ test("the packed tarball installs in a plain Node project: imports, types resolv
     execFileSync("node", [join(root, "node_modules/typescript/bin/tsc"), "-p", app], { cwd: app, stdio: "pipe" });
     // The core must run wherever fetch runs: nothing reachable from the core entry imports node:*.
     const dist = join(app, "node_modules/mimir-llm/dist");
-    const seen = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const code = readFileSync(file, "utf8");
-      assert.equal(/from\s*["']node:|import\(["']node:|require\(/.test(code), false, `Node-only import reachable from the core: ${file}`);
-      for (const m of code.matchAll(/from\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(resolve(dirname(file), m[1]!));
+    /** The entry file and every chunk it reaches through relative imports. */
+    const reachable = (entry: string) => {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const m of readFileSync(file, "utf8").matchAll(/from\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(resolve(dirname(file), m[1]!));
+      };
+      visit(join(dist, entry));
+      return [...seen];
     };
-    visit(join(dist, "index.js"));
-    assert.ok(seen.size >= 2, "the core entry and its chunks were followed");
-    // …while the Node-only entry points do use Node (so the check above can fail).
+    const nodeImport = /from\s*["']node:|import\(["']node:|require\(/;
+    const core = reachable("index.js");
+    for (const file of core) assert.equal(nodeImport.test(readFileSync(file, "utf8")), false, `Node-only import reachable from the core: ${file}`);
+    assert.ok(core.length >= 2, "the core entry and its chunks were followed");
+    // The same for the portable simulator (mimir-llm/testing in a browser), which must not touch Node's
+    // globals either: base64 goes through btoa, not Buffer.
+    const portable = reachable("testing/portable.js");
+    assert.ok(portable.length >= 2, "the portable entry and its chunks were followed");
+    for (const file of portable) {
+      const code = readFileSync(file, "utf8");
+      assert.equal(nodeImport.test(code), false, `Node-only import reachable from testing/portable: ${file}`);
+      assert.equal(/\bBuffer\b/.test(code), false, `Buffer used in code reachable from testing/portable: ${file}`);
+      assert.equal(/\bprocess\./.test(code), false, `process used in code reachable from testing/portable: ${file}`);
+    }
+    // …while the Node-only entry points do use Node (so the checks above can fail).
+    assert.ok(reachable("testing/server.js").some((f) => /\bBuffer\b/.test(readFileSync(f, "utf8"))), "the simulator's HTTP server uses Buffer");
     assert.match(readFileSync(join(dist, "node/index.js"), "utf8") + [...new Set(readFileSync(join(dist, "node/index.js"), "utf8").match(/chunks\/[^"']+/g))].map((c) => readFileSync(join(dist, c), "utf8")).join(""), /from "node:fs"/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -102,18 +102,18 @@ test("Q5: the developer role becomes system except for OpenAI", async () => {
   });
 });
 
-test("Q6 (ollama): an assistant tool-call turn with content null is sent with \"\"", async () => {
+test("Q6 (legacy ollama): an assistant tool-call turn with content null is sent with \"\"", async () => {
   const messages = [
     ...user("roll"),
     { role: "assistant" as const, content: null, tool_calls: [{ id: "c1", type: "function" as const, function: { name: "roll", arguments: "{}" } }] },
     { role: "tool" as const, tool_call_id: "c1", content: "4" },
   ];
-  await withSim({ dialect: "ollama" }, { provider: "ollama" }, async (sim, llm) => {
+  await withSim({ dialect: "ollama", legacy: true }, { provider: "ollama" }, async (sim, llm) => {
     await llm.chat.completions.create({ messages });
     assert.equal(sim.requests[0]!.body.messages[1].content, "");
   });
   // Without the preset the server's rejection surfaces as a typed error.
-  await withSim({ dialect: "ollama" }, {}, async (_sim, llm) => {
+  await withSim({ dialect: "ollama", legacy: true }, {}, async (_sim, llm) => {
     await assert.rejects(llm.chat.completions.create({ messages }), /invalid message content type/);
   });
   // A preset with the null policy sends null where the caller sent "".

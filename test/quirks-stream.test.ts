@@ -185,8 +185,8 @@ test("F1: a stream without any finish_reason gets one synthesised, with a warnin
   });
 });
 
-test("F2: `finish_reason: \"\"` on every chunk is null until the real one (ollama dialect)", async () => {
-  await withSim({ dialect: "ollama", script: [{ text: "a b" }] }, { provider: "ollama" }, async (_sim, llm) => {
+test("F2: `finish_reason: \"\"` on every chunk is null until the real one (legacy ollama dialect)", async () => {
+  await withSim({ dialect: "ollama", legacy: true, script: [{ text: "a b" }] }, { provider: "ollama" }, async (_sim, llm) => {
     const s = await llm.chat.completions.create({ messages: user("hi"), stream: true });
     const chunks = await collect(s);
     // The dialect sent "" on every chunk but the last choice chunk; we report null there.
@@ -196,8 +196,8 @@ test("F2: `finish_reason: \"\"` on every chunk is null until the real one (ollam
   });
 });
 
-test("F3: `stop` after tool calls is reported as `tool_calls`, raw value kept (ollama dialect)", async () => {
-  await withSim({ dialect: "ollama", script: [{ toolCalls: [{ name: "roll", arguments: { sides: 20 } }] }, { toolCalls: [{ name: "roll", arguments: "{}" }] }] }, { provider: "ollama" }, async (_sim, llm) => {
+test("F3: `stop` after tool calls is reported as `tool_calls`, raw value kept (legacy ollama dialect)", async () => {
+  await withSim({ dialect: "ollama", legacy: true, script: [{ toolCalls: [{ name: "roll", arguments: { sides: 20 } }] }, { toolCalls: [{ name: "roll", arguments: "{}" }] }] }, { provider: "ollama" }, async (_sim, llm) => {
     const s = await llm.chat.completions.create({ messages: user("roll"), stream: true });
     const f = await s.finalChatCompletion();
     assert.equal(f.choices[0]!.finish_reason, "tool_calls");

@@ -9,8 +9,8 @@ function sse(...frames: object[]): SimRawReply {
 const tc = (tool_calls: object[], finish: string | null = null) => ({ id: "c", choices: [{ index: 0, delta: { tool_calls }, finish_reason: finish }] });
 const tools = [{ type: "function" as const, function: { name: "roll", parameters: { type: "object" } } }];
 
-async function streamed(reply: SimRawReply | object, preset: Record<string, unknown> = {}, dialect?: any) {
-  return withSim({ dialect, script: [reply as any] }, preset, async (_sim, llm) => {
+async function streamed(reply: SimRawReply | object, preset: Record<string, unknown> = {}, dialect?: any, legacy = false) {
+  return withSim({ dialect, legacy, script: [reply as any] }, preset, async (_sim, llm) => {
     const s = await llm.chat.completions.create({ messages: user("go"), tools, tool_choice: "required", stream: true });
     return s.finalChatCompletion();
   });
@@ -26,8 +26,8 @@ test("T1: tool-call deltas without `index` are correlated by id, else by positio
   assert.deepEqual(f.choices[0]!.message.tool_calls!.map((t) => [t.id, t.function.name, t.function.arguments]), [["a", "roll", '{"d":6}'], ["b", "look", "{}"]]);
 });
 
-test("T1 T5 (ollama dialect): whole calls without index, two in a row, stay two calls", async () => {
-  const f = await streamed({ toolCalls: [{ name: "roll", arguments: '{"d":20}' }, { name: "look", arguments: '{"at":"door"}' }] }, { provider: "ollama" }, "ollama");
+test("T1 T5 (legacy ollama dialect): whole calls without index, two in a row, stay two calls", async () => {
+  const f = await streamed({ toolCalls: [{ name: "roll", arguments: '{"d":20}' }, { name: "look", arguments: '{"at":"door"}' }] }, { provider: "ollama" }, "ollama", true);
   assert.deepEqual(f.choices[0]!.message.tool_calls!.map((t) => [t.function.name, t.function.arguments]), [["roll", '{"d":20}'], ["look", '{"at":"door"}']]);
   assert.ok(f.choices[0]!.message.tool_calls!.every((t) => t.id && t.type === "function"));
 });
@@ -40,8 +40,8 @@ test("T2: parallel calls all at index 0, each with its own id, become separate c
   assert.deepEqual(f.choices[0]!.message.tool_calls!.map((t) => [t.id, t.function.arguments]), [["x1", '{"a":1}'], ["x2", '{"a":2}']]);
 });
 
-test("T3 (llamacpp dialect): name and id repeated in every delta are not concatenated", async () => {
-  const f = await streamed({ toolCalls: [{ id: "call_1", name: "roll_dice", arguments: '{"dice":"3d8","bonus":2}' }] }, { provider: "llamacpp" }, "llamacpp");
+test("T3 (legacy llamacpp dialect): name and id repeated in every delta are not concatenated", async () => {
+  const f = await streamed({ toolCalls: [{ id: "call_1", name: "roll_dice", arguments: '{"dice":"3d8","bonus":2}' }] }, { provider: "llamacpp" }, "llamacpp", true);
   const t = f.choices[0]!.message.tool_calls![0]!;
   assert.equal(t.function.name, "roll_dice");
   assert.equal(t.id, "call_1");

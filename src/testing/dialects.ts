@@ -1,17 +1,34 @@
-/** The wire habits of one provider family, from `shared/docs/quirks.md`. Pure data and small functions. */
-export interface Dialect {
-  name: DialectName;
+/**
+ * The wire habits of one provider family (quirk ids as defined in docs/compatibility.md). Pure data and small functions.
+ * A dialect describes the server as it behaves today; where an older release behaved differently in a
+ * way clients still meet, `legacy` holds the fields that differ (selected with `SimulatorOptions.legacy`).
+ */
+export interface DialectHabits {
   /** R1/R2: where reasoning goes. */
   reasoningField: "reasoning_content" | "reasoning";
   /** C1/C5/C6: where streamed usage goes: a `choices: []` chunk only when asked (OpenAI), always, or Groq's `x_groq`. */
   streamUsage: "on-request" | "always-chunk" | "last-chunk" | "x_groq";
-  /** How tool calls are streamed. */
-  toolCalls: "fragments" | "whole-no-index" | "repeat-name" | "null-then-full";
-  /** F3: the finish reason after tool calls (and with `tool_choice: "required"`, where it differs: vLLM). */
+  /**
+   * How tool calls are streamed: OpenAI's fragments; each call whole in one delta (T5), with `index` or
+   * without it (T1); id and name repeated in every delta (T3); a null-arguments header, then everything (T8).
+   */
+  toolCalls: "fragments" | "whole" | "whole-no-index" | "repeat-name" | "null-then-full";
+  /** F3: the finish reason after tool calls. */
   toolFinish: "tool_calls" | "stop";
+  /** F3: the finish reason of a non-streamed reply to `tool_choice: "required"`, where it differs from `toolFinish`. */
   toolFinishRequired?: "stop";
   /** T10: the server's own tool-call id format. */
   toolIds?: "nine-alphanumerics";
+  /**
+   * T12: `tool_choice: "auto"` (or none given, with tools) is refused with this message unless the
+   * server was started with its flag (`SimulatorOptions.enableAutoToolChoice`).
+   */
+  autoToolChoiceRefused?: string;
+  /**
+   * Q6: which messages with `content: null` (or no content) the server refuses, and its message:
+   * every one, or only those without `tool_calls`. Unset: all accepted.
+   */
+  nullContent?: { refused: "always" | "without-tool-calls"; message: string };
   /** Q8: `encoding_format: "base64"` is ignored (floats come back anyway). */
   ignoresBase64?: boolean;
   /** `owned_by` in the model list [the dialect's name]; extra top-level fields of the list. */
@@ -19,6 +36,8 @@ export interface Dialect {
   modelListExtra?: (ids: string[]) => Record<string, unknown>;
   /** Serves Ollama's native model endpoints (`/api/tags`, `/api/pull`, …). */
   nativeModelApi?: boolean;
+  /** How the server answers a route it does not have, when not with its JSON error body (Ollama's router: plain text). */
+  unknownRoute?: { status: number; contentType: string; body: string };
   /** F2: what intermediate chunks carry as finish_reason. */
   pendingFinish: null | "";
   /** S1: keep-alive comment sent before the first chunk. */
@@ -27,10 +46,19 @@ export interface Dialect {
   errorBody(status: number, message: string, type: string, code: string | number | undefined, param: string | undefined): unknown;
   /** S5: the SSE text of an in-stream error. */
   streamError(message: string, id: string, model: string): string;
-  /** Request-side rejections (Q1–Q6, R4, T12): an error for a body this server would refuse. */
+  /** Request-side rejections (Q1–Q5, R4): an error for a body this server would refuse. */
   validate?(body: Record<string, any>): { status: number; message: string; type?: string; param?: string; code?: string } | undefined;
   /** E8: the status and message for an unknown model. */
   modelNotFound(model: string): { status: number; message: string; type: string; code?: string };
+}
+
+/** One provider family's dialect. */
+export interface Dialect extends DialectHabits {
+  name: DialectName;
+  /** The release whose habits these are; served where the server has a version endpoint (Ollama's `/api/version`). */
+  version?: string;
+  /** An older release's habits that clients still meet: the fields that differ, and that release's version. */
+  legacy?: Partial<DialectHabits> & { version: string };
 }
 
 export type DialectName = "openai" | "groq" | "ollama" | "vllm" | "llamacpp" | "lmstudio" | "openrouter" | "deepseek" | "mistral";
@@ -41,7 +69,10 @@ const objectError = (status: number, message: string, type: string, code: string
   ({ object: "error", message, type, param: param ?? null, code: code ?? status });
 const dataError = (message: string) => `data: ${JSON.stringify({ error: { message, type: "server_error", code: 500 } })}\n\n`;
 
-const base: Omit<Dialect, "name"> = {
+/** Go's `%T` of a nil interface: Ollama's words for a message without content. */
+const ollamaNilContent = "invalid message content type: <nil>";
+
+const base: DialectHabits = {
   reasoningField: "reasoning_content",
   streamUsage: "on-request",
   toolCalls: "fragments",
@@ -51,8 +82,6 @@ const base: Omit<Dialect, "name"> = {
   streamError: dataError,
   modelNotFound: (model) => ({ status: 404, message: `The model \`${model}\` does not exist or you do not have access to it.`, type: "invalid_request_error", code: "model_not_found" }),
 };
-
-const hasToolTurn = (body: Record<string, any>) => (body.messages ?? []).filter((m: any) => m?.role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length);
 
 export const dialects: Record<DialectName, Dialect> = {
   openai: {
@@ -77,49 +106,62 @@ export const dialects: Record<DialectName, Dialect> = {
       return undefined;
     },
   },
+  // Today's Ollama (its `openai/openai.go`, the same from 0.12.7 through 0.33): every streamed tool call
+  // whole, with `index` (`Index int`, no omitempty, since 0.4.7); `finish_reason` null until the last
+  // chunk (since 0.1.37), `tool_calls` after tool calls (since 0.5.12); `content: null` refused only on
+  // a message without `tool_calls` (since 0.11.4); base64 embeddings honoured (since 0.12.7).
   ollama: {
     ...base,
     name: "ollama",
+    version: "0.12.7",
     reasoningField: "reasoning",
     streamUsage: "on-request",
-    toolCalls: "whole-no-index",
-    toolFinish: "stop",
-    pendingFinish: "",
-    ignoresBase64: true,
+    toolCalls: "whole",
+    nullContent: { refused: "without-tool-calls", message: ollamaNilContent },
     ownedBy: "library",
     nativeModelApi: true,
-    modelNotFound: (model) => ({ status: 404, message: `model "${model}" not found, try pulling it first`, type: "api_error" }),
-    validate(body) {
-      // Q6: Ollama refuses `content: null` on an assistant tool-call turn.
-      if (hasToolTurn(body).some((m: any) => m.content === null)) return { status: 400, message: "invalid message content type: <nil>", type: "invalid_request_error" };
-      return undefined;
+    // Ollama's HTTP router (gin) answers any route it does not have in plain text.
+    unknownRoute: { status: 404, contentType: "text/plain", body: "404 page not found" },
+    modelNotFound: (model) => ({ status: 404, message: `model "${model}" not found, try pulling it first`, type: "not_found_error" }),
+    // Old Ollama, every habit clients had to survive at once: T1 (no `index` before 0.4.7, ollama#7881),
+    // F3 (`stop` after tool calls before 0.5.12, ollama PR #7963), Q6 (`null` content refused even beside
+    // `tool_calls` before 0.11.4), Q8 (base64 ignored before 0.12.7), and F2 (`""` on every chunk,
+    // ollama#4357), which is older still (fixed in 0.1.37) but kept here so its tolerance stays tested.
+    // It reports 0.3.14, a release with tools where all but F2 held.
+    legacy: {
+      version: "0.3.14",
+      toolCalls: "whole-no-index",
+      toolFinish: "stop",
+      pendingFinish: "",
+      nullContent: { refused: "always", message: ollamaNilContent },
+      ignoresBase64: true,
     },
   },
   vllm: {
     ...base,
     name: "vllm",
+    version: "0.11.0",
     toolCalls: "null-then-full",
-    toolFinishRequired: "stop",
-    errorBody: objectError,
+    autoToolChoiceRefused: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
     // S5: vLLM and SGLang send a named `error` event.
     streamError: (message) => `event: error\ndata: ${JSON.stringify({ error: { message, type: "InternalServerError", code: 500 } })}\n\n`,
+    // vLLM ≥ 0.10.1 nests its errors as OpenAI does (vllm PR #22099), with the status as `code`.
+    errorBody: (status, message, type, code, param) => ({ error: { message, type, param: param ?? null, code: code ?? status } }),
     modelNotFound: (model) => ({ status: 404, message: `The model \`${model}\` does not exist.`, type: "NotFoundError" }),
-    validate(body) {
-      // T12: "auto" tool choice needs server flags.
-      if (Array.isArray(body.tools) && body.tools.length && (body.tool_choice === undefined || body.tool_choice === "auto")) {
-        return { status: 400, message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', type: "BadRequestError" };
-      }
-      return undefined;
-    },
+    // Before 0.10.1: a flat `{"object":"error",…}` body (E2); before vllm PR #25054 (0.11): `stop`
+    // for a non-streamed `tool_choice: "required"` reply (F3).
+    legacy: { version: "0.10.0", errorBody: objectError, toolFinishRequired: "stop" },
   },
   llamacpp: {
     ...base,
     name: "llamacpp",
     streamUsage: "last-chunk",
-    toolCalls: "repeat-name",
     // llama-server adds its own `models` list beside `data`.
     modelListExtra: (ids) => ({ models: ids.map((name) => ({ name, model: name })) }),
     modelNotFound: (model) => ({ status: 400, message: `model '${model}' not found`, type: "invalid_request_error" }),
+    // T3: builds between llama.cpp PR #12379 (tool-call streaming) and PR #13800 (May 2025, deltas as
+    // OpenAI sends them) repeated id and name in every delta.
+    legacy: { version: "May 2025 builds, before PR #13800", toolCalls: "repeat-name" },
   },
   lmstudio: {
     ...base,
@@ -147,7 +189,7 @@ export const dialects: Record<DialectName, Dialect> = {
     streamUsage: "always-chunk",
     validate(body) {
       // R4: thinking + tools: the assistant's reasoning must come back next turn.
-      if (String(body.model).includes("reasoner") && hasToolTurn(body).some((m: any) => typeof m.reasoning_content !== "string")) {
+      if (String(body.model).includes("reasoner") && toolTurns(body).some((m: any) => typeof m.reasoning_content !== "string")) {
         return { status: 400, message: "Missing `reasoning_content` field in the assistant message at message index 1.", type: "invalid_request_error" };
       }
       return undefined;
@@ -173,3 +215,22 @@ export const dialects: Record<DialectName, Dialect> = {
     },
   },
 };
+
+function toolTurns(body: Record<string, any>): any[] {
+  return (body.messages ?? []).filter((m: any) => m?.role === "assistant" && Array.isArray(m.tool_calls) && m.tool_calls.length);
+}
+
+/**
+ * A dialect as the simulator speaks it: today's server, or with `legacy` the older release's habits
+ * laid over it (a dialect without a `legacy` entry has nothing older modelled and stays as it is).
+ *
+ * @example
+ * resolveDialect("ollama", true).toolCalls; // "whole-no-index" (T1)
+ */
+export function resolveDialect(name: DialectName, legacy = false): Dialect {
+  const d = dialects[name];
+  if (!d) throw new Error(`unknown simulator dialect "${name}"; known: ${Object.keys(dialects).join(", ")}`);
+  if (!legacy || !d.legacy) return d;
+  const { legacy: older, ...today } = d;
+  return { ...today, ...older };
+}

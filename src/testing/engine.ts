@@ -1,12 +1,21 @@
-import { dialects, type Dialect, type DialectName } from "./dialects.js";
-import { renderChunks, renderCompletion } from "./render-chat.js";
+import { resolveDialect, type Dialect, type DialectName } from "./dialects.js";
+import { respond, type Frame } from "./delivery.js";
+import { base64Floats, simEmbedding } from "./embeddings.js";
+import { streamChunks, renderCompletion } from "./render-chat.js";
 import { OllamaStore, type OllamaSimOptions } from "./ollama-native.js";
+import { DropConnection, type SimResponse } from "./response.js";
 import type { SimChatReply, SimDelivery, SimErrorReply, SimReply } from "./script.js";
 
 /** Options of the simulator. */
 export interface SimulatorOptions {
   /** The provider family whose wire habits to reproduce ["openai"]. */
   dialect?: DialectName;
+  /**
+   * Reproduce the dialect's older release instead of today's server, where one is modelled
+   * (`Dialect.legacy`): e.g. Ollama 0.3 (tool calls without `index`, `finish_reason: ""`, `stop` after
+   * tool calls, `null` content refused), so a client's tolerance of it stays tested [false].
+   */
+  legacy?: boolean;
   /** Replies to give, in order; more can be queued with `reply()`. When the queue is empty, chat echoes the last user message. */
   script?: SimReply[];
   /** Model ids the server lists; a chat or embeddings request for another model gets the dialect's "model not found" (E8). */
@@ -21,6 +30,11 @@ export interface SimulatorOptions {
   embeddingDimensions?: number;
   /** The `ollama` dialect's model store, served on Ollama's native `/api/*` model endpoints. */
   ollama?: OllamaSimOptions;
+  /**
+   * T12: the server was started with its auto-tool-choice flag (vLLM: `--enable-auto-tool-choice
+   * --tool-call-parser …`), so `tool_choice: "auto"` is accepted [false].
+   */
+  enableAutoToolChoice?: boolean;
 }
 
 /** A request the simulator received, for tests to assert what went on the wire. */
@@ -34,48 +48,8 @@ export interface RecordedRequest {
   closedEarly: boolean;
 }
 
-/** A response as an async sequence of bytes. The sequence may stall (until `signal`) or throw (drop the connection). */
-export interface SimResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** Wait this long before sending the headers. */
-  delayMs: number;
-  body: AsyncIterable<Uint8Array>;
-}
-
-export class DropConnection extends Error {}
-
-const enc = new TextEncoder();
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
-}
-
-/** Byte offsets to cut a body of `length` bytes at. */
-function cuts(split: SimDelivery["split"], length: number): number[] {
-  if (split === undefined) return [];
-  if (Array.isArray(split)) return split.filter((n) => n > 0 && n < length).sort((a, b) => a - b);
-  if (split === "random") {
-    const out: number[] = [];
-    for (let i = 1; i < length; i++) if (Math.random() < 0.15) out.push(i);
-    return out;
-  }
-  const out: number[] = [];
-  for (let i = split; i < length; i += split) out.push(i);
-  return out;
-}
-
-/** Deterministic unit vector for a text, so tests can compare embeddings. */
-export function simEmbedding(text: string, dims: number): number[] {
-  let h = 2166136261;
-  const v: number[] = [];
-  for (let i = 0; i < dims; i++) {
-    for (let j = 0; j < text.length; j++) h = Math.imul(h ^ text.charCodeAt(j), 16777619) ^ i;
-    v.push(((h >>> 0) % 2000) / 1000 - 1);
-  }
-  const norm = Math.hypot(...v) || 1;
-  return v.map((x) => Math.round((x / norm) * 1e6) / 1e6);
 }
 
 /**
@@ -84,17 +58,17 @@ export function simEmbedding(text: string, dims: number): number[] {
  */
 export class SimulatorEngine {
   readonly requests: RecordedRequest[] = [];
+  /** The dialect as spoken: today's server, or its older release with `legacy`. */
   readonly dialect: Dialect;
   private readonly queue: SimReply[];
   /** The `ollama` dialect's installed models (native model endpoints). */
   readonly ollama: OllamaStore | undefined;
 
   constructor(readonly options: SimulatorOptions = {}) {
-    const d = dialects[options.dialect ?? "openai"];
-    if (!d) throw new Error(`unknown simulator dialect "${options.dialect}"; known: ${Object.keys(dialects).join(", ")}`);
+    const d = resolveDialect(options.dialect ?? "openai", options.legacy);
     this.dialect = d;
     this.queue = [...(options.script ?? [])];
-    if (d.nativeModelApi) this.ollama = new OllamaStore(options.ollama);
+    if (d.nativeModelApi) this.ollama = new OllamaStore(options.ollama, d.version);
   }
 
   /** Queue replies for the next requests. */
@@ -107,6 +81,7 @@ export class SimulatorEngine {
     return this.queue.length;
   }
 
+  /** Answer one request. `signal` aborts when the client goes away (it ends stalls and sets `closedEarly`). */
   handle(method: string, path: string, headers: Record<string, string>, rawBody: string, signal: AbortSignal): SimResponse {
     let body: any;
     try {
@@ -131,10 +106,10 @@ export class SimulatorEngine {
     if (head && (head.kind === "error" || head.kind === "raw")) {
       this.queue.shift();
       if (head.kind === "error") return this.error(head);
-      return this.bytes(head.status ?? 200, { "content-type": head.contentType ?? "text/event-stream", ...head.headers }, [head.body], head);
+      return respond(head.status ?? 200, { "content-type": head.contentType ?? "text/event-stream", ...head.headers }, [head.body], head);
     }
     if (this.ollama && route.startsWith("/api/")) {
-      const out = this.ollama.handle(method, route, body, { json: (s, v, dl) => this.json(s, v, dl), error: (e) => this.error(e), frames: (s, h, f, dl) => this.bytes(s, h, f, dl) });
+      const out = this.ollama.handle(method, route, body, { json: (s, v, dl) => this.json(s, v, dl), error: (e) => this.error(e), frames: (s, h, f, dl) => respond(s, h, f, dl) });
       if (out) return out;
     }
     if (isChat) {
@@ -154,7 +129,7 @@ export class SimulatorEngine {
       const b64 = body?.encoding_format === "base64" && !d.ignoresBase64;
       const data = inputs.map((input, index) => {
         const v = simEmbedding(String(input), dims);
-        return { object: "embedding", index, embedding: b64 ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v };
+        return { object: "embedding", index, embedding: b64 ? base64Floats(v) : v };
       });
       return this.json(200, { object: "list", data, model: body?.model ?? "sim-embed", usage: { prompt_tokens: inputs.length, total_tokens: inputs.length } });
     }
@@ -163,9 +138,11 @@ export class SimulatorEngine {
       const data = ids.map((id) => ({ id, object: "model", created: 1700000000, owned_by: d.ownedBy ?? d.name }));
       return this.json(200, { object: "list", data, ...d.modelListExtra?.(ids) });
     }
+    if (d.unknownRoute) return respond(d.unknownRoute.status, { "content-type": d.unknownRoute.contentType }, [d.unknownRoute.body], {});
     return this.error({ kind: "error", status: 404, message: `no route for ${method} ${path}`, type: "not_found" });
   }
 
+  /** The request-side rules of the server (E8, Q1–Q6, R4, T12): an error response, or undefined to go on. */
   private check(body: Record<string, any>): SimResponse | undefined {
     const d = this.dialect;
     const models = this.options.models;
@@ -176,28 +153,48 @@ export class SimulatorEngine {
     for (const p of this.options.rejectParams ?? []) {
       if (body[p] !== undefined) return this.error({ kind: "error", status: 400, message: `Unrecognized request argument supplied: ${p}`, type: "invalid_request_error", param: p });
     }
+    const nil = d.nullContent;
+    if (nil && Array.isArray(body.messages) && body.messages.some((m: any) => m && m.content == null && (nil.refused === "always" || m.tool_calls == null))) {
+      return this.error({ kind: "error", status: 400, message: nil.message, type: "invalid_request_error" });
+    }
+    const auto = Array.isArray(body.tools) && body.tools.length > 0 && (body.tool_choice === undefined || body.tool_choice === "auto");
+    if (d.autoToolChoiceRefused && auto && !this.options.enableAutoToolChoice) {
+      return this.error({ kind: "error", status: 400, message: d.autoToolChoiceRefused, type: "BadRequestError" });
+    }
     const bad = d.validate?.(body);
     return bad ? this.error({ kind: "error", type: "invalid_request_error", ...bad }) : undefined;
   }
 
   private chat(reply: SimChatReply, body: Record<string, any>, signal: AbortSignal): SimResponse {
-    const le = reply.lineEnding ?? "\n";
     if (!body.stream) return this.json(200, renderCompletion(reply, this.dialect, body), reply);
-    const chunks = renderChunks(reply, this.dialect, body);
-    const frames: (string | (() => Promise<void>))[] = [];
-    if (this.dialect.keepAlive) frames.push(`${this.dialect.keepAlive}${le}${le}`);
-    const stop = (at: number | undefined) => at !== undefined && at <= chunks.length;
-    const limit = Math.min(...[reply.stallAfter, reply.errorAfter, reply.dropAfter, chunks.length].filter((x): x is number => x !== undefined));
-    for (let i = 0; i < limit; i++) frames.push(`data: ${JSON.stringify(chunks[i])}${le}${le}`);
-    if (stop(reply.errorAfter) && limit === reply.errorAfter) {
-      const first = chunks[0] as { id: string; model: string };
-      frames.push(this.dialect.streamError("upstream model failed mid-generation", first.id, first.model).replace(/\n/g, le));
-    } else if (stop(reply.stallAfter) && limit === reply.stallAfter) {
-      frames.push(() => untilAborted(signal));
-    } else if (stop(reply.dropAfter) && limit === reply.dropAfter) {
-      frames.push(() => Promise.reject(new DropConnection("drop")));
-    } else frames.push(`data: [DONE]${le}${le}`);
-    return this.bytes(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers }, frames, reply);
+    return respond(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers }, this.sse(reply, body, signal), reply);
+  }
+
+  /** The SSE frames of a streamed reply, made one at a time as the transport reads them. */
+  private *sse(reply: SimChatReply, body: Record<string, any>, signal: AbortSignal): Generator<Frame> {
+    const d = this.dialect;
+    const le = reply.lineEnding ?? "\n";
+    if (d.keepAlive) yield `${d.keepAlive}${le}${le}`;
+    // After this many chunks: the in-stream error (S5), a stall (S6), a dropped connection; in that order when they coincide.
+    const endAt = (sent: number): Frame | undefined => {
+      if (sent === reply.errorAfter) return d.streamError("upstream model failed mid-generation", first.id, first.model).replace(/\n/g, le);
+      if (sent === reply.stallAfter) return () => untilAborted(signal);
+      if (sent === reply.dropAfter) return () => Promise.reject(new DropConnection("drop"));
+      return undefined;
+    };
+    let first!: { id: string; model: string };
+    let sent = 0;
+    for (const chunk of streamChunks(reply, d, body)) {
+      first ??= chunk as { id: string; model: string };
+      const end = endAt(sent);
+      if (end) {
+        yield end;
+        return;
+      }
+      yield `data: ${JSON.stringify(chunk)}${le}${le}`;
+      sent++;
+    }
+    yield endAt(sent) ?? `data: [DONE]${le}${le}`;
   }
 
   private error(e: SimErrorReply): SimResponse {
@@ -209,51 +206,12 @@ export class SimulatorEngine {
     })();
     const text = typeof body === "string" ? body : JSON.stringify(body);
     const type = typeof body === "string" && !/^\s*[[{]/.test(body) ? (body.trimStart().startsWith("<") ? "text/html" : "text/plain") : "application/json";
-    return this.bytes(e.status, { "content-type": type, ...e.headers }, [text], e);
+    return respond(e.status, { "content-type": type, ...e.headers }, [text], e);
   }
 
   private json(status: number, value: unknown, delivery: SimDelivery = {}): SimResponse {
-    return this.bytes(status, { "content-type": "application/json", ...delivery.headers }, [JSON.stringify(value)], delivery);
+    return respond(status, { "content-type": "application/json", ...delivery.headers }, [JSON.stringify(value)], delivery);
   }
-
-  private bytes(status: number, headers: Record<string, string>, frames: (string | Uint8Array | (() => Promise<void>))[], delivery: SimDelivery): SimResponse {
-    return {
-      status,
-      headers,
-      delayMs: delivery.delayMs ?? 0,
-      body: (async function* () {
-        // Split mode: the text frames are cut at byte offsets regardless of frame boundaries (S3).
-        if (delivery.split !== undefined) {
-          const textEnd = frames.findIndex((f) => typeof f === "function");
-          const data = frames.slice(0, textEnd === -1 ? frames.length : textEnd) as (string | Uint8Array)[];
-          const all = concat(data.map((f) => (typeof f === "string" ? enc.encode(f) : f)));
-          let prev = 0;
-          for (const at of [...cuts(delivery.split, all.length), all.length]) {
-            yield all.subarray(prev, at);
-            prev = at;
-            await wait(1);
-          }
-          if (textEnd !== -1) await (frames[textEnd] as () => Promise<void>)();
-          return;
-        }
-        for (const f of frames) {
-          if (typeof f === "function") await f();
-          else yield typeof f === "string" ? enc.encode(f) : f;
-          if (delivery.chunkDelayMs) await wait(delivery.chunkDelayMs);
-        }
-      })(),
-    };
-  }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 function echo(body: Record<string, any>): string {

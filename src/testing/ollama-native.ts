@@ -1,4 +1,4 @@
-import type { SimResponse } from "./engine.js";
+import type { SimResponse } from "./response.js";
 import type { SimErrorReply } from "./script.js";
 
 /** The simulated Ollama's model store (native `/api/*` model endpoints). */
@@ -13,6 +13,7 @@ export interface OllamaSimOptions {
   steps?: number;
   /** Pause between progress lines, ms [5]. */
   stepDelayMs?: number;
+  /** What `/api/version` reports [the dialect's: today's Ollama, or the legacy release's]. */
   version?: string;
 }
 
@@ -35,7 +36,7 @@ export class OllamaStore {
   private readonly registry: Set<string>;
   readonly running = new Set<string>();
 
-  constructor(private readonly o: OllamaSimOptions = {}) {
+  constructor(private readonly o: OllamaSimOptions = {}, private readonly dialectVersion = "0.12.7") {
     for (const m of o.installed ?? ["llama3.2:latest"]) this.installed.set(full(m), (o.layerBytes ?? 4_000_000) * 2);
     this.registry = new Set((o.registry ?? ["llama3.2", "nomic-embed-text", "qwen3:0.6b", "tinyllama"]).map(full));
   }
@@ -49,7 +50,7 @@ export class OllamaStore {
     });
     switch (`${method} ${route}`) {
       case "GET /api/version":
-        return h.json(200, { version: this.o.version ?? "0.12.0" });
+        return h.json(200, { version: this.o.version ?? this.dialectVersion });
       case "GET /api/tags":
         return h.json(200, { models: [...this.installed].map(([n, size]) => entry(n, size)) });
       case "GET /api/ps":

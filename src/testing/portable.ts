@@ -5,9 +5,12 @@
  * @packageDocumentation
  */
 export { simulatorFetch } from "./fetch.js";
-export { SimulatorEngine, simEmbedding } from "./engine.js";
-export type { SimulatorOptions, RecordedRequest, SimResponse } from "./engine.js";
-export { dialects } from "./dialects.js";
-export type { Dialect, DialectName } from "./dialects.js";
+export { SimulatorEngine } from "./engine.js";
+export { simEmbedding } from "./embeddings.js";
+export type { SimulatorOptions, RecordedRequest } from "./engine.js";
+export { DropConnection } from "./response.js";
+export type { SimResponse } from "./response.js";
+export { dialects, resolveDialect } from "./dialects.js";
+export type { Dialect, DialectHabits, DialectName } from "./dialects.js";
 export type { SimReply, SimChatReply, SimErrorReply, SimRawReply, SimToolCall, SimDelivery } from "./script.js";
 export { mockPreset, mockFetch } from "./mock.js";

@@ -4,9 +4,16 @@ import type { SimChatReply, SimToolCall } from "./script.js";
 let counter = 0;
 const nextId = (prefix: string) => `${prefix}${(++counter).toString(36).padStart(6, "0")}`;
 
+const WORD = /\s*\S+\s*|\s+/g;
+
 /** Word-sized pieces, as a tokenizer would stream them. */
 export function pieces(text: string): string[] {
-  return text.match(/\s*\S+\s*|\s+/g) ?? [];
+  return text.match(WORD) ?? [];
+}
+
+/** The same pieces one at a time, so a long reply is never held twice (once as text, once as pieces). */
+function* eachPiece(text: string): Generator<string> {
+  for (const m of text.matchAll(WORD)) yield m[0];
 }
 
 function toolId(dialect: Dialect, call: SimToolCall): string {
@@ -24,21 +31,27 @@ function usageOf(reply: SimChatReply, body: Record<string, any>, completion: num
 function finishOf(reply: SimChatReply, dialect: Dialect, body: Record<string, any>): string | null {
   if (reply.finishReason !== undefined) return reply.finishReason;
   if (!reply.toolCalls?.length) return "stop";
-  // F3: vLLM with tool_choice "required" says stop.
-  if (dialect.toolFinishRequired && body.tool_choice === "required") return dialect.toolFinishRequired;
+  // F3: vLLM before PR #25054 said `stop` for a non-streamed reply to tool_choice "required".
+  if (dialect.toolFinishRequired && body.tool_choice === "required" && !body.stream) return dialect.toolFinishRequired;
   return dialect.toolFinish;
 }
 
-function contentPieces(reply: SimChatReply): string[] {
-  const content = reply.chunks ?? pieces(reply.text ?? "");
-  if (reply.thinkInline && reply.reasoning) return ["<think>", ...pieces(reply.reasoning), "</think>", "\n\n", ...content];
-  return content;
+function* contentPieces(reply: SimChatReply): Generator<string> {
+  if (reply.thinkInline && reply.reasoning) yield* ["<think>", ...pieces(reply.reasoning), "</think>", "\n\n"];
+  if (reply.chunks) yield* reply.chunks;
+  else yield* eachPiece(reply.text ?? "");
+}
+
+function countPieces(text: string): number {
+  let n = 0;
+  for (const _ of text.matchAll(WORD)) n++;
+  return n;
 }
 
 /** A non-streamed chat completion in the dialect's shape. */
 export function renderCompletion(reply: SimChatReply, dialect: Dialect, body: Record<string, any>): Record<string, unknown> {
   const model = reply.model ?? body.model ?? "sim-model";
-  const content = contentPieces(reply).join("");
+  const content = [...contentPieces(reply)].join("");
   const tools = reply.toolCalls?.map((c) => ({
     id: toolId(dialect, c), type: "function",
     function: { name: c.name, arguments: c.arguments },
@@ -52,72 +65,85 @@ export function renderCompletion(reply: SimChatReply, dialect: Dialect, body: Re
     id: nextId("chatcmpl-sim"), object: "chat.completion", created: Math.floor(Date.now() / 1000), model,
     choices: Array.from({ length: n }, (_, index) => ({ index, message, finish_reason: finish, logprobs: null })),
   };
-  const usage = usageOf(reply, body, pieces(content).length + (reply.reasoning ? pieces(reply.reasoning).length : 0));
+  const usage = usageOf(reply, body, countPieces(content) + (reply.reasoning ? countPieces(reply.reasoning) : 0));
   if (usage) out.usage = usage;
   return out;
 }
 
 /** The chunk objects of a streamed reply, in order (without SSE framing). */
 export function renderChunks(reply: SimChatReply, dialect: Dialect, body: Record<string, any>): Record<string, unknown>[] {
+  return [...streamChunks(reply, dialect, body)];
+}
+
+/**
+ * The chunk objects of a streamed reply, one at a time: a reply of millions of words streams in
+ * constant memory, each chunk made when the transport asks for it.
+ */
+export function* streamChunks(reply: SimChatReply, dialect: Dialect, body: Record<string, any>): Generator<Record<string, unknown>> {
   const id = nextId("chatcmpl-sim");
   const model = reply.model ?? body.model ?? "sim-model";
   const created = Math.floor(Date.now() / 1000);
   const n = reply.choices ?? 1;
-  const chunks: Record<string, unknown>[] = [];
-  const each = (delta: (i: number) => Record<string, unknown>, finish: string | null = dialect.pendingFinish) =>
-    chunks.push({ id, object: "chat.completion.chunk", created, model, choices: Array.from({ length: n }, (_, index) => ({ index, delta: delta(index), finish_reason: finish })) });
+  const chunk = (delta: Record<string, unknown>, finish: string | null = dialect.pendingFinish): Record<string, unknown> => {
+    const choices = [];
+    for (let index = 0; index < n; index++) choices.push({ index, delta, finish_reason: finish });
+    return { id, object: "chat.completion.chunk", created, model, choices };
+  };
 
-  each(() => ({ role: "assistant", content: "" }));
+  yield chunk({ role: "assistant", content: "" });
   let completion = 0;
   if (reply.reasoning && !reply.thinkInline) {
-    for (const p of pieces(reply.reasoning)) {
-      each(() => ({ [dialect.reasoningField]: p }));
+    for (const p of eachPiece(reply.reasoning)) {
+      yield chunk({ [dialect.reasoningField]: p });
       completion++;
     }
   }
   for (const p of contentPieces(reply)) {
-    each(() => ({ content: p }));
+    yield chunk({ content: p });
     completion++;
   }
   const calls = reply.toolCalls ?? [];
-  calls.forEach((call, index) => {
+  for (const [index, call] of calls.entries()) {
     const tid = toolId(dialect, call);
     const args = call.arguments;
     const text = typeof args === "string" ? args : JSON.stringify(args);
     const frags = text.match(/[\s\S]{1,8}/g) ?? [""];
     switch (dialect.toolCalls) {
-      case "whole-no-index": // T1 + T5: Ollama sends each call whole, without `index`.
-        each(() => ({ tool_calls: [{ id: tid, type: "function", function: { name: call.name, arguments: args } }] }));
+      case "whole": // T5: current Ollama sends each call whole, arguments marshalled to a string, with `index`.
+        yield chunk({ tool_calls: [{ id: tid, index, type: "function", function: { name: call.name, arguments: text } }] });
         break;
-      case "repeat-name": // T3: llama.cpp repeats id and name in every delta.
-        for (const f of frags) each(() => ({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: f } }] }));
+      case "whole-no-index": // T1 + T5: older Ollama sent each call whole, without `index`.
+        yield chunk({ tool_calls: [{ id: tid, type: "function", function: { name: call.name, arguments: text } }] });
+        break;
+      case "repeat-name": // T3: older llama.cpp repeated id and name in every delta.
+        for (const f of frags) yield chunk({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: f } }] });
         break;
       case "null-then-full": // T8: vLLM: a null-arguments header, an empty delta, then everything.
-        each(() => ({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: null } }] }));
-        each(() => ({ tool_calls: [{ index, function: { arguments: "" } }] }));
-        each(() => ({ tool_calls: [{ index, function: { arguments: args } }] }));
+        yield chunk({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: null } }] });
+        yield chunk({ tool_calls: [{ index, function: { arguments: "" } }] });
+        yield chunk({ tool_calls: [{ index, function: { arguments: args } }] });
         break;
       default:
         if (typeof args !== "string") {
-          each(() => ({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: args } }] }));
+          // T6: an object in the script goes on the wire as an object.
+          yield chunk({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: args } }] });
           break;
         }
-        each(() => ({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: "" } }] }));
-        for (const f of frags) each(() => ({ tool_calls: [{ index, function: { arguments: f } }] }));
+        yield chunk({ tool_calls: [{ index, id: tid, type: "function", function: { name: call.name, arguments: "" } }] });
+        for (const f of frags) yield chunk({ tool_calls: [{ index, function: { arguments: f } }] });
     }
     completion += frags.length;
-  });
+  }
   const finish = finishOf(reply, dialect, body);
   const usage = usageOf(reply, body, completion);
   if (finish !== null) {
-    each(() => ({}), finish);
-    const last = chunks[chunks.length - 1]!;
+    const last = chunk({}, finish);
     if (usage && dialect.streamUsage === "last-chunk") last.usage = usage;
     if (usage && dialect.streamUsage === "x_groq") last.x_groq = { id: `req_${id}`, usage };
+    yield last;
   }
   const asked = body.stream_options?.include_usage === true;
   if (usage && (dialect.streamUsage === "always-chunk" || (dialect.streamUsage === "on-request" && asked))) {
-    chunks.push({ id, object: "chat.completion.chunk", created, model, choices: [], usage });
+    yield { id, object: "chat.completion.chunk", created, model, choices: [], usage };
   }
-  return chunks;
 }
