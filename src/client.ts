@@ -84,7 +84,7 @@ async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParam
     }
     const data = new ChatStream({
       response, attempt: sent.attempt, idleTimeout: call.idleTimeout, provider: cfg.preset.id, model, requestId,
-      hooks: cfg.preset.hooks, thinkTags: cfg.thinkTags, apiKey: cfg.apiKey, maxBodySize: cfg.maxBodySize,
+      hooks: cfg.preset.hooks, thinkTags: cfg.thinkTags, apiKey: cfg.apiKey, maxStreamSize: cfg.maxStreamSize,
       maxEventSize: cfg.maxEventSize, warnings: call.warnings, warn: call.warn,
     });
     return { data, response, requestId };

@@ -93,12 +93,12 @@ export class StreamError extends LlmError { override name = "StreamError"; }
 export class InvalidResponseError extends LlmError { override name = "InvalidResponseError"; }
 /**
  * A response, or one line or event of a stream, larger than the client's `limits` allow
- * (`maxBodySize`, `maxEventSize`). `limit` is the limit that was exceeded, in bytes (characters for events).
+ * (`maxBodySize`, `maxStreamSize`, `maxEventSize`). `limit` is the limit that was exceeded, in bytes (characters for events).
  */
 export class ResponseTooLargeError extends InvalidResponseError {
   override name = "ResponseTooLargeError";
   limit = 0;
-  what: "body" | "event" = "body";
+  what: "body" | "stream" | "event" = "body";
 }
 /** A problem found validating a value: where (`path`, property names and array indices) and what. */
 export interface ValidationIssue {

@@ -106,7 +106,7 @@ test("fuzz: any bytes on the wire end a stream as a completion or a typed LlmErr
         prev = p;
       }
       const body = new ReadableStream<Uint8Array>({ pull(c) { if (i < pieces.length) c.enqueue(pieces[i++]!); else c.close(); } });
-      const s = new ChatStream({ response: new Response(body, { headers: { "content-type": "text/event-stream" } }), attempt: new Attempt(undefined, 5000, "fuzz"), idleTimeout: 5000, provider: "fuzz", model: "m", requestId: undefined, hooks: undefined, thinkTags: true, apiKey: undefined, maxBodySize: 1 << 20, maxEventSize: 1 << 16, warnings: [], warn: () => {} });
+      const s = new ChatStream({ response: new Response(body, { headers: { "content-type": "text/event-stream" } }), attempt: new Attempt(undefined, 5000, "fuzz"), idleTimeout: 5000, provider: "fuzz", model: "m", requestId: undefined, hooks: undefined, thinkTags: true, apiKey: undefined, maxStreamSize: 1 << 20, maxEventSize: 1 << 16, warnings: [], warn: () => {} });
       try {
         const f = await s.finalChatCompletion();
         assert.ok(Array.isArray(f.choices) && f.choices.length >= 1);

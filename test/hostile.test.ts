@@ -47,14 +47,14 @@ test("limits.maxEventSize caps one event even when it is made of many data: line
   });
 });
 
-test("limits.maxBodySize caps a non-stream body (with and without content-length) and a whole stream", async () => {
+test("limits.maxBodySize caps a non-stream body (with and without content-length); limits.maxStreamSize a whole stream", async () => {
   const completion = JSON.stringify({ id: "x", object: "chat.completion", created: 1, model: "m", choices: [{ index: 0, message: { role: "assistant", content: "z".repeat(5000) }, finish_reason: "stop" }] });
   const stream = Array.from({ length: 100 }, () => frame(chunk({ content: "word " }))).join("");
   await withSim({ script: [
     { kind: "raw", contentType: "application/json", body: completion },
     { kind: "raw", contentType: "application/json", body: completion, split: 512 },
     sse(stream, { split: 256 }),
-  ] }, { limits: { maxBodySize: 4096 } }, async (_sim, llm) => {
+  ] }, { limits: { maxBodySize: 4096, maxStreamSize: 4096 } }, async (_sim, llm) => {
     for (let i = 0; i < 2; i++) {
       const e = await rejection(llm.chat.completions.create({ messages: user("hi") }));
       assert.ok(e instanceof ResponseTooLargeError, String(e));
@@ -64,6 +64,8 @@ test("limits.maxBodySize caps a non-stream body (with and without content-length
     const s = await llm.chat.completions.create({ messages: user("hi"), stream: true });
     const e = await rejection(s.finalChatCompletion());
     assert.ok(e instanceof ResponseTooLargeError, String(e));
+    assert.equal(e.what, "stream");
+    assert.match(e.message, /limits\.maxStreamSize/);
     assert.match(e.partial!.choices[0].message.content ?? "", /^(word )+$/);
   });
 });

@@ -35,8 +35,13 @@ export interface Logger {
 
 /** Size limits on what a server may send; beyond them the call fails with `ResponseTooLargeError`. */
 export interface ResponseLimits {
-  /** Bytes of one response body: a non-streamed answer, an error body, or a whole stream [128 MiB]. */
+  /** Bytes of one response body: a non-streamed answer or an error body [128 MiB]. */
   maxBodySize?: number;
+  /**
+   * Bytes of a whole stream [2 GiB]. Generous on purpose: a stream repeats its envelope (id, model,
+   * created…) in every chunk, so its bytes run 30–40× its text.
+   */
+  maxStreamSize?: number;
   /** Characters of one stream line or event (a single chunk) [16 MiB]. */
   maxEventSize?: number;
 }

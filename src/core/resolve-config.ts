@@ -26,6 +26,7 @@ export interface ResolvedConfig {
   onRetry: ((info: RetryInfo) => void) | undefined;
   log: Log;
   maxBodySize: number;
+  maxStreamSize: number;
   maxEventSize: number;
   /** Q1/Q2: what servers rejected, learned at run time and remembered for this client's lifetime. */
   learned: Map<string, Fix>;
@@ -154,6 +155,7 @@ export function resolveConfig(options: ClientOptions = {}): ResolvedConfig {
     onRetry: checkFunction(options.onRetry, "onRetry"),
     log: createLog(options.logLevel, logger),
     maxBodySize: checkNumber(limits.maxBodySize, "limits.maxBodySize", 128 * 1024 * 1024, 1),
+    maxStreamSize: checkNumber(limits.maxStreamSize, "limits.maxStreamSize", 2 * 1024 * 1024 * 1024, 1),
     maxEventSize: checkNumber(limits.maxEventSize, "limits.maxEventSize", 16 * 1024 * 1024, 1),
     learned: new Map(),
   };

@@ -7,11 +7,12 @@ export interface BodyText {
 }
 
 const MiB = 1024 * 1024;
-const size = (n: number) => (n >= MiB ? `${(n / MiB).toFixed(n % MiB ? 1 : 0)} MiB` : `${n} bytes`);
+const size = (n: number) => (n >= 1024 * MiB ? `${(n / 1024 / MiB).toFixed(n % (1024 * MiB) ? 1 : 0)} GiB` : n >= MiB ? `${(n / MiB).toFixed(n % MiB ? 1 : 0)} MiB` : `${n} bytes`);
 
 /** The error for a body over the limit. */
-export function tooLarge(provider: string, what: "body" | "event", limit: number, detail: string): ResponseTooLargeError {
-  const e = new ResponseTooLargeError(`${provider}: ${detail} is larger than the limit of ${size(limit)} (limits.${what === "body" ? "maxBodySize" : "maxEventSize"})`, { provider });
+export function tooLarge(provider: string, what: "body" | "stream" | "event", limit: number, detail: string): ResponseTooLargeError {
+  const option = what === "body" ? "maxBodySize" : what === "stream" ? "maxStreamSize" : "maxEventSize";
+  const e = new ResponseTooLargeError(`${provider}: ${detail} is larger than the limit of ${size(limit)} (limits.${option})`, { provider });
   e.limit = limit;
   e.what = what;
   return e;

@@ -21,7 +21,7 @@ export interface ChatStreamInit {
   hooks: ProviderHooks | undefined;
   thinkTags: boolean;
   apiKey: string | undefined;
-  maxBodySize: number;
+  maxStreamSize: number;
   maxEventSize: number;
   warnings: LlmWarning[];
   warn: (w: LlmWarning) => void;
@@ -144,7 +144,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   [Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
     if (this.started) throw new LlmError("this stream has already been iterated; iterate it once, or use finalChatCompletion()");
     this.started = true;
-    const { attempt, response, provider, maxBodySize } = this.init;
+    const { attempt, response, provider, maxStreamSize } = this.init;
     const decoder = new SseDecoder({ maxEventSize: this.init.maxEventSize, tooLarge: (limit) => tooLarge(provider, "event", limit, "a stream line or event") });
     // Some servers ignore `stream: true` and answer one JSON completion: read it whole, as one event.
     const jsonBody = /^application\/json/i.test(response.headers.get("content-type") ?? "");
@@ -217,7 +217,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           } else {
             attempt.touch();
             bytes += value.byteLength;
-            if (bytes > maxBodySize) throw tooLarge(provider, "body", maxBodySize, "the stream");
+            if (bytes > maxStreamSize) throw tooLarge(provider, "stream", maxStreamSize, "the stream");
             if (text) {
               jsonText += text.decode(value, { stream: true });
               continue;

@@ -195,7 +195,7 @@ async function turn(llm: LlmClient, history: ChatCompletionMessageParam[], param
             err.endLine();
             reasoning = false;
           }
-          out.write(d.content);
+          out.streamed(d.content);
           shown += d.content;
         }
       }
@@ -215,6 +215,9 @@ async function turn(llm: LlmClient, history: ChatCompletionMessageParam[], param
   } catch (e) {
     if (e instanceof AbortError && opts.signal.aborted) return { stopped: true, shown };
     throw e;
+  } finally {
+    // Whatever `out.streamed` still holds goes out before anything else is written (a prompt, a note).
+    out.flush();
   }
   const choice = final.choices[0];
   const msg = choice?.message;
