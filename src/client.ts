@@ -1,6 +1,7 @@
 import { buildChatBody, estimateTokens } from "./core/adapt-request.js";
 import { resolveCall } from "./core/call.js";
 import { normalizeEmbeddings } from "./core/embeddings.js";
+import type { ChatCreate } from "./core/chat-create.js";
 import { ResponsePromise, type Answer, type LlmPromise } from "./core/llm-promise.js";
 import { normalizeModels } from "./core/models.js";
 import { normalizeCompletion } from "./core/normalize-response.js";
@@ -14,15 +15,12 @@ import type { ProviderPreset } from "./providers/preset.js";
 import { ChatStream, checkStreamResponse } from "./stream/chat-stream.js";
 import { parseCompletion, parseStream, type ParsedChatCompletion, type ParsedChatStream, type ParsedOf, type ParseParams } from "./structured/parse.js";
 import type {
-  ChatCompletion, ChatCompletionCreateParams, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming,
+  ChatCompletion, ChatCompletionCreateParams,
   CreateEmbeddingResponse, EmbeddingCreateParams, LlmWarning, Model,
 } from "./types.js";
 
-/** `chat.completions.create`: a `ChatCompletion`, or a `ChatStream` when `stream: true`. */
-export interface ChatCompletions {
-  create(params: ChatCompletionCreateParamsStreaming, options?: RequestOptions): LlmPromise<ChatStream>;
-  create(params: ChatCompletionCreateParamsNonStreaming, options?: RequestOptions): LlmPromise<ChatCompletion>;
-  create(params: ChatCompletionCreateParams, options?: RequestOptions): LlmPromise<ChatCompletion | ChatStream>;
+/** `chat.completions`: `create` (a `ChatCompletion`, or a `ChatStream` when `stream: true`) and `parse`. */
+export interface ChatCompletions extends ChatCreate {
   /**
    * A chat whose answer is a value of a known shape: `response_format` is a schema (zod 4, valibot,
    * arktype, any Standard Schema, or a JSON Schema), and `choices[0].message.parsed` the validated,

@@ -11,6 +11,8 @@
  */
 export { createClient } from "./client.js";
 export type { LlmClient, ChatCompletions, CompleteOptions } from "./client.js";
+export type { ChatCreate } from "./core/chat-create.js";
+export type { ParseTarget } from "./structured/parse.js";
 export type { ClientOptions, RequestOptions, FetchLike, RetryInfo, Logger, LogLevel, ResponseLimits } from "./core/options.js";
 export type { LlmPromise, ResponseMeta } from "./core/llm-promise.js";
 export type { RateLimitOptions } from "./http/rate-limiter.js";

@@ -1,5 +1,5 @@
 import type { LlmWarning } from "../types.js";
-import type { ResolvedConfig } from "./resolve-config.js";
+import type { Fix, ResolvedConfig } from "./resolve-config.js";
 
 /**
  * The one home of what servers reject in a chat request and how the request is fixed: the
@@ -8,8 +8,6 @@ import type { ResolvedConfig } from "./resolve-config.js";
  * when a server refuses, and knows nothing else about chat.
  */
 
-/** How a rejected parameter is fixed. For `response_format`: the structured-output strategy the server takes. */
-export type Fix = "drop" | "rename" | "json-schema" | "json-object" | "prompt";
 
 /**
  * How a server is asked for JSON of a given shape, best first: `json_schema` (the schema drives

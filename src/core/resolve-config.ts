@@ -3,9 +3,11 @@ import { RateLimiter } from "../http/rate-limiter.js";
 import { genericPreset, isPresetId, presets } from "../providers/index.js";
 import type { ProviderPreset } from "../providers/preset.js";
 import { readEnv } from "./env.js";
-import type { Fix } from "./request-fixes.js";
 import { createLog, isLogLevel, type Log } from "./log.js";
 import type { ClientOptions, FetchLike, RetryInfo } from "./options.js";
+
+/** How a rejected parameter is fixed; for `response_format`, the structured-output strategy the server takes (see request-fixes.ts). */
+export type Fix = "drop" | "rename" | "json-schema" | "json-object" | "prompt";
 
 /** A client's settings after validation: computed once, read by every request. */
 export interface ResolvedConfig {

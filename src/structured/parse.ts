@@ -1,4 +1,5 @@
-import type { LlmClient } from "../client.js";
+import type { ChatCreate } from "../core/chat-create.js";
+import type { ProviderPreset } from "../providers/preset.js";
 import type { RequestOptions } from "../core/options.js";
 import { ConfigError, StructuredOutputError } from "../errors.js";
 import type { ChatStream } from "../stream/chat-stream.js";
@@ -49,6 +50,12 @@ export interface ParsedChatCompletion<T> extends ChatCompletion {
 
 const EXTRA_KEYS = ["jsonSchema", "schemaName", "schemaDescription", "strict", "maxRepairs"] as const;
 
+/** What `parse()` needs of a client: its `create` and its preset. Any `LlmClient` fits (a fallback client, a wrapper). */
+export interface ParseTarget {
+  chat: { completions: { create: ChatCreate["create"] } };
+  readonly provider: ProviderPreset;
+}
+
 /** Everything `parse()` needs to know, resolved once per call. */
 interface Plan {
   schema: ResolvedSchema;
@@ -58,7 +65,7 @@ interface Plan {
   warnings: LlmWarning[];
 }
 
-function plan(client: Pick<LlmClient, "provider">, params: ParseParams<unknown>): Plan {
+function plan(client: Pick<ParseTarget, "provider">, params: ParseParams<unknown>): Plan {
   if (!params || typeof params !== "object") throw new ConfigError("chat.completions.parse needs { messages, response_format }");
   if (params.response_format === undefined) throw new ConfigError("chat.completions.parse needs a response_format: a schema (zod, valibot, arktype…) or { type: \"json_schema\", json_schema }");
   const schema = resolveSchema(params.response_format, { name: params.schemaName, description: params.schemaDescription, jsonSchema: params.jsonSchema });
@@ -175,7 +182,7 @@ function dedupe(ws: LlmWarning[]): LlmWarning[] {
 }
 
 /** A non-streamed `parse()`. */
-export async function parseCompletion<T>(client: LlmClient, params: ParseParams<unknown>, options?: RequestOptions): Promise<{ data: ParsedChatCompletion<T>; response: Response; requestId: string | undefined }> {
+export async function parseCompletion<T>(client: ParseTarget, params: ParseParams<unknown>, options?: RequestOptions): Promise<{ data: ParsedChatCompletion<T>; response: Response; requestId: string | undefined }> {
   const p = plan(client, params);
   const ask = (messages: ChatCompletionMessageParam[]) => client.chat.completions.create({ ...p.request, messages, stream: false }, options);
   const { data, response, requestId } = await ask(p.request.messages).withResponse();
@@ -257,7 +264,7 @@ export class ParsedChatStream<T> implements AsyncIterable<ChatCompletionChunk> {
 }
 
 /** A streamed `parse()`: opens the stream. */
-export async function parseStream<T>(client: LlmClient, params: ParseParams<unknown>, options?: RequestOptions): Promise<{ data: ParsedChatStream<T>; response: Response; requestId: string | undefined }> {
+export async function parseStream<T>(client: ParseTarget, params: ParseParams<unknown>, options?: RequestOptions): Promise<{ data: ParsedChatStream<T>; response: Response; requestId: string | undefined }> {
   const p = plan(client, params);
   const { stream: _s, ...rest } = p.request;
   const ask = (messages: ChatCompletionMessageParam[]) => client.chat.completions.create({ ...rest, messages, stream: false }, options);
