@@ -250,31 +250,42 @@ function compilePattern(p: string): RegExp | string {
   return r;
 }
 
-/** Resolve `#` or `#/a/b` (a JSON pointer, `~0`/`~1` and %-escapes decoded) in the root. */
+/** Resolve `#` or `#/a/b` (a JSON pointer, `~0`/`~1` and %-escapes decoded) in `root`; undefined when it does not resolve. */
+export function resolvePointer(root: unknown, ref: string): unknown {
+  if (ref === "#" || ref === "") return root;
+  if (!ref.startsWith("#/")) return undefined;
+  let target: unknown = root;
+  for (const raw of ref.slice(2).split("/")) {
+    let key: string;
+    try {
+      key = decodeURIComponent(raw);
+    } catch {
+      key = raw;
+    }
+    key = key.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(target) && /^(0|[1-9][0-9]*)$/.test(key)) target = target[Number(key)];
+    else if (isObject(target) && hasOwn(target, key)) target = target[key];
+    else return undefined;
+  }
+  return target;
+}
+
+/** Whether a (sub)schema of `root` accepts `null`; answers cached per schema object. */
+export function acceptsNull(root: JsonSchema, schema: unknown, cache: WeakMap<object, boolean>): boolean {
+  if (typeof schema === "boolean") return schema;
+  if (!isObject(schema)) return true;
+  let r = cache.get(schema);
+  if (r === undefined) {
+    r = validateSubschema(root, schema, null).length === 0;
+    cache.set(schema, r);
+  }
+  return r;
+}
+
 function resolveRef(ctx: Ctx, ref: string): JsonSchema | null {
   const cached = ctx.refs.get(ref);
   if (cached !== undefined) return cached;
-  let target: unknown = null;
-  if (ref === "#" || ref === "") {
-    target = ctx.root;
-  } else if (ref.startsWith("#/")) {
-    target = ctx.root;
-    for (const raw of ref.slice(2).split("/")) {
-      let key: string;
-      try {
-        key = decodeURIComponent(raw);
-      } catch {
-        key = raw;
-      }
-      key = key.replace(/~1/g, "/").replace(/~0/g, "~");
-      if (Array.isArray(target) && /^(0|[1-9][0-9]*)$/.test(key)) target = target[Number(key)];
-      else if (isObject(target) && hasOwn(target, key)) target = target[key];
-      else {
-        target = null;
-        break;
-      }
-    }
-  }
+  const target = resolvePointer(ctx.root, ref);
   const resolved = isSchema(target) ? target : null;
   ctx.refs.set(ref, resolved);
   return resolved;

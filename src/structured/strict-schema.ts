@@ -37,7 +37,7 @@
  *
  * Pure: no dependencies, no Node APIs; the input is never mutated.
  */
-import { jsonEqual, validateSubschema } from "./json-schema.js";
+import { acceptsNull, jsonEqual, resolvePointer, validateSubschema } from "./json-schema.js";
 
 export interface StrictResult {
   schema: Record<string, unknown>;
@@ -123,25 +123,6 @@ function typeNames(t: unknown): string[] | undefined {
   return undefined;
 }
 
-/** Resolve `#` or a JSON pointer `#/a/b` in `root`; undefined when it does not resolve. */
-function resolvePointer(root: Record<string, unknown>, ref: string): unknown {
-  if (ref === "#" || ref === "") return root;
-  if (!ref.startsWith("#/")) return undefined;
-  let target: unknown = root;
-  for (const raw of ref.slice(2).split("/")) {
-    let key: string;
-    try {
-      key = decodeURIComponent(raw);
-    } catch {
-      key = raw;
-    }
-    key = key.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(target) && /^(0|[1-9][0-9]*)$/.test(key)) target = target[Number(key)];
-    else if (isObject(target) && hasOwn(target, key)) target = target[key];
-    else return undefined;
-  }
-  return target;
-}
 
 class Strictifier {
   readonly changes: string[] = [];
@@ -161,16 +142,8 @@ class Strictifier {
     return target;
   }
 
-  /** Did the original (sub)schema accept `null`? */
   private acceptsNull(schema: unknown): boolean {
-    if (typeof schema === "boolean") return schema;
-    if (!isObject(schema)) return true;
-    let r = this.acceptsNullCache.get(schema);
-    if (r === undefined) {
-      r = validateSubschema(this.root, schema, null).length === 0;
-      this.acceptsNullCache.set(schema, r);
-    }
-    return r;
+    return acceptsNull(this.root, schema, this.acceptsNullCache);
   }
 
   /** The strict version of `schema` (a fresh object; `schema` is not touched). */
@@ -455,14 +428,7 @@ class Restorer {
   constructor(private readonly root: Record<string, unknown>) {}
 
   private acceptsNull(schema: unknown): boolean {
-    if (typeof schema === "boolean") return schema;
-    if (!isObject(schema)) return true;
-    let r = this.acceptsNullCache.get(schema);
-    if (r === undefined) {
-      r = validateSubschema(this.root, schema, null).length === 0;
-      this.acceptsNullCache.set(schema, r);
-    }
-    return r;
+    return acceptsNull(this.root, schema, this.acceptsNullCache);
   }
 
   /** Would `value`, once restored, match `schema` (the original)? Chooses among alternatives. */
