@@ -1,3 +1,5 @@
+import type { ResponseFormatHabits, SimRefusal } from "./response-format.js";
+
 /**
  * The wire habits of one provider family (quirk ids as defined in docs/compatibility.md). Pure data and small functions.
  * A dialect describes the server as it behaves today; where an older release behaved differently in a
@@ -46,7 +48,12 @@ export interface DialectHabits {
   errorBody(status: number, message: string, type: string, code: string | number | undefined, param: string | undefined): unknown;
   /** S5: the SSE text of an in-stream error. */
   streamError(message: string, id: string, model: string): string;
-  /** Request-side rejections (Q1–Q5, R4): an error for a body this server would refuse. */
+  /**
+   * What the server does with `response_format`: `json_schema` and `json_object` constrain the answer,
+   * are ignored, or are refused with the server's own 400 (Q4 among them).
+   */
+  responseFormat: ResponseFormatHabits;
+  /** Request-side rejections (Q1–Q3, Q5, R4): an error for a body this server would refuse. */
   validate?(body: Record<string, any>): { status: number; message: string; type?: string; param?: string; code?: string } | undefined;
   /** E8: the status and message for an unknown model. */
   modelNotFound(model: string): { status: number; message: string; type: string; code?: string };
@@ -72,12 +79,41 @@ const dataError = (message: string) => `data: ${JSON.stringify({ error: { messag
 /** Go's `%T` of a nil interface: Ollama's words for a message without content. */
 const ollamaNilContent = "invalid message content type: <nil>";
 
+/**
+ * OpenAI's words when JSON mode is asked for and no message says "json", with `param: "messages"` (as
+ * client libraries' error fixtures for OpenAI and Fireworks quote the body); Groq's error starts the
+ * same (vercel/ai#7508).
+ */
+const openaiJsonWord = "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
+
+/** DeepSeek's error bodies carry `param: null, code: "invalid_request_error"` (its 400s as client fixtures capture them). */
+const deepseekRefusal = (message: string): SimRefusal => ({ status: 400, message, code: "invalid_request_error" });
+
+/** DeepSeek's JSON Output is `json_object` only, and the prompt must say "json" (api-docs.deepseek.com/guides/json_mode). */
+const deepseekFormat: ResponseFormatHabits = {
+  // 400 with `{"error":{"message":"This response_format type is unavailable now",…}}`: ItzCrazyKns/Vane#969
+  // (January 2026; its content-length, 143, is exactly that body).
+  jsonSchema: deepseekRefusal("This response_format type is unavailable now"),
+  jsonObject: "constrained",
+  jsonObjectNeedsWord: deepseekRefusal("Prompt must contain the word 'json' in some form to use 'response_format' of type 'json_object'."),
+};
+
+/** Where serde stopped reading the body (1-based column, the body sent as compact JSON): just after `"json_schema"`. */
+function serdeColumn(body: Record<string, any>): number {
+  const text = JSON.stringify(body);
+  const at = text.indexOf('"type":"json_schema"');
+  return at === -1 ? 1 : at + '"type":"json_schema"'.length;
+}
+
 const base: DialectHabits = {
   reasoningField: "reasoning_content",
   streamUsage: "on-request",
   toolCalls: "fragments",
   toolFinish: "tool_calls",
   pendingFinish: null,
+  // Both constrain the answer: Ollama ≥ 0.5 (ollama PR #7900), vLLM (guided decoding), llama.cpp
+  // (grammars from the schema), Mistral (custom structured outputs) and OpenRouter (passed to the model's provider).
+  responseFormat: { jsonSchema: "constrained", jsonObject: "constrained" },
   errorBody: openaiError,
   streamError: dataError,
   modelNotFound: (model) => ({ status: 404, message: `The model \`${model}\` does not exist or you do not have access to it.`, type: "invalid_request_error", code: "model_not_found" }),
@@ -87,6 +123,15 @@ export const dialects: Record<DialectName, Dialect> = {
   openai: {
     ...base,
     name: "openai",
+    responseFormat: {
+      jsonSchema: "constrained",
+      jsonObject: "constrained",
+      jsonObjectNeedsWord: { status: 400, message: openaiJsonWord, param: "messages" },
+      // Structured outputs with `strict: true`: every object closed and all its properties required, else
+      // "Invalid schema for response_format 'x': In context=(…), …" (quoted in mastra#12284; code as OpenAI's
+      // Responses API reports it).
+      strictSchema: (name, problem) => ({ status: 400, message: `Invalid schema for response_format '${name}': ${problem}`, param: "response_format", code: "invalid_json_schema" }),
+    },
     validate(body) {
       // Q2: reasoning models refuse `max_tokens`.
       if (body.max_tokens != null && /^(o\d|gpt-5)/.test(String(body.model))) {
@@ -100,6 +145,19 @@ export const dialects: Record<DialectName, Dialect> = {
     name: "groq",
     reasoningField: "reasoning",
     streamUsage: "x_groq",
+    responseFormat: {
+      jsonSchema: "constrained",
+      jsonObject: "constrained",
+      jsonObjectNeedsWord: { status: 400, message: openaiJsonWord },
+      // Groq takes `json_schema` on some models only (groq-changelog 2025-07-18: Kimi K2, Llama 4; later
+      // GPT-OSS); the others answer this 400 (its words as client code quotes them; with `param` and a
+      // trailing newline it is the 230-byte body of ItzCrazyKns/Vane#980). Llama 3.x among them (litellm
+      // PR #17438). The simulator's own model takes it; `SimulatorOptions.jsonSchemaUnsupported` says otherwise.
+      jsonSchemaModels: {
+        unsupported: ["llama-3.3-70b-versatile", "llama-3.1-8b-instant"],
+        refusal: { status: 400, message: "This model does not support response format `json_schema`. See supported models at https://console.groq.com/docs/structured-outputs#supported-models", param: "response_format" },
+      },
+    },
     validate(body) {
       for (const p of ["logprobs", "logit_bias", "top_logprobs"]) if (body[p] != null) return { status: 400, message: `'${p}' : not supported`, param: p };
       if (typeof body.n === "number" && body.n > 1) return { status: 400, message: "'n' : number must be at most 1", param: "n" };
@@ -109,7 +167,8 @@ export const dialects: Record<DialectName, Dialect> = {
   // Today's Ollama (its `openai/openai.go`, the same from 0.12.7 through 0.33): every streamed tool call
   // whole, with `index` (`Index int`, no omitempty, since 0.4.7); `finish_reason` null until the last
   // chunk (since 0.1.37), `tool_calls` after tool calls (since 0.5.12); `content: null` refused only on
-  // a message without `tool_calls` (since 0.11.4); base64 embeddings honoured (since 0.12.7).
+  // a message without `tool_calls` (since 0.11.4); base64 embeddings honoured (since 0.12.7);
+  // `json_schema` as well as `json_object` constrains the answer (since 0.5.0, ollama PR #7900).
   ollama: {
     ...base,
     name: "ollama",
@@ -127,9 +186,11 @@ export const dialects: Record<DialectName, Dialect> = {
     // F3 (`stop` after tool calls before 0.5.12, ollama PR #7963), Q6 (`null` content refused even beside
     // `tool_calls` before 0.11.4), Q8 (base64 ignored before 0.12.7), and F2 (`""` on every chunk,
     // ollama#4357), which is older still (fixed in 0.1.37) but kept here so its tolerance stays tested.
-    // It reports 0.3.14, a release with tools where all but F2 held.
+    // It reports 0.3.14, a release with tools where all but F2 held. Before 0.5.0 `openai.go` read only
+    // `json_object` (format "json"): a `json_schema` was ignored and the answer was free text.
     legacy: {
       version: "0.3.14",
+      responseFormat: { jsonSchema: "ignored", jsonObject: "constrained" },
       toolCalls: "whole-no-index",
       toolFinish: "stop",
       pendingFinish: "",
@@ -156,6 +217,11 @@ export const dialects: Record<DialectName, Dialect> = {
     ...base,
     name: "llamacpp",
     streamUsage: "last-chunk",
+    // llama-server reads `json_schema.schema`, and for `json_object` an optional flat `schema` beside the
+    // type ("legacy llama.cpp, llama-cpp-python and Together.ai format", tools/server). Older builds threw
+    // "response_format type must be one of \"text\" or \"json_object\"" (a 500) for json_schema; that was
+    // gone well before the legacy builds below (ik_llama.cpp#778 points to llama.cpp PR #9527, September 2024).
+    responseFormat: { jsonSchema: "constrained", jsonObject: "constrained", jsonObjectSchema: true },
     // llama-server adds its own `models` list beside `data`.
     modelListExtra: (ids) => ({ models: ids.map((name) => ({ name, model: name })) }),
     modelNotFound: (model) => ({ status: 400, message: `model '${model}' not found`, type: "invalid_request_error" }),
@@ -168,10 +234,16 @@ export const dialects: Record<DialectName, Dialect> = {
     name: "lmstudio",
     errorBody: (_s, message) => ({ error: message }),
     modelNotFound: (model) => ({ status: 404, message: `Model "${model}" not found. Please load it first.`, type: "model_not_found" }),
-    validate(body) {
-      // Q4: LM Studio takes json mode only as a schema.
-      if (body.response_format?.type === "json_object") return { status: 400, message: "'response_format.type' must be 'json_schema' or 'text'" };
-      return undefined;
+    // Q4: LM Studio takes json mode only as a schema (lmstudio-bug-tracker#189; these words in 2026, LoadShine/tada#16).
+    responseFormat: { jsonSchema: "constrained", jsonObject: { status: 400, message: "'response_format.type' must be 'json_schema' or 'text'" } },
+    // 0.3.x until early 2025 refused `text` too (lmstudio-bug-tracker#169, on 0.3.5; #307, fixed since).
+    legacy: {
+      version: "0.3.5",
+      responseFormat: {
+        jsonSchema: "constrained",
+        jsonObject: { status: 400, message: "'response_format.type' must be 'json_schema'" },
+        text: { status: 400, message: "'response_format.type' must be 'json_schema'" },
+      },
     },
   },
   openrouter: {
@@ -187,6 +259,19 @@ export const dialects: Record<DialectName, Dialect> = {
     ...base,
     name: "deepseek",
     streamUsage: "always-chunk",
+    responseFormat: deepseekFormat,
+    // January–April 2025 the API refused `json_schema` from its JSON body parser (axum's rejection): a
+    // 422 whose text/plain body names the place (browser-use#215, nanobrowser#62, cooragent#49).
+    legacy: {
+      version: "early 2025 (422 from its body parser)",
+      responseFormat: {
+        ...deepseekFormat,
+        jsonSchema: {
+          status: 422, plain: true,
+          message: (body) => `Failed to deserialize the JSON body into the target type: response_format: response_format.type \`json_schema\` is unavailable now at line 1 column ${serdeColumn(body)}`,
+        },
+      },
+    },
     validate(body) {
       // R4: thinking + tools: the assistant's reasoning must come back next turn.
       if (String(body.model).includes("reasoner") && toolTurns(body).some((m: any) => typeof m.reasoning_content !== "string")) {

@@ -4,6 +4,8 @@ import { base64Floats, simEmbedding } from "./embeddings.js";
 import { streamChunks, renderCompletion } from "./render-chat.js";
 import { OllamaStore, type OllamaSimOptions } from "./ollama-native.js";
 import { DropConnection, type SimResponse } from "./response.js";
+import { schemaInstance } from "./instance.js";
+import { isRefusal, readResponseFormat, type Constraint, type SimRefusal } from "./response-format.js";
 import type { SimChatReply, SimDelivery, SimErrorReply, SimReply } from "./script.js";
 
 /** Options of the simulator. */
@@ -16,7 +18,11 @@ export interface SimulatorOptions {
    * tool calls, `null` content refused), so a client's tolerance of it stays tested [false].
    */
   legacy?: boolean;
-  /** Replies to give, in order; more can be queued with `reply()`. When the queue is empty, chat echoes the last user message. */
+  /**
+   * Replies to give, in order; more can be queued with `reply()`. When the queue is empty, chat echoes
+   * the last user message, or, where the request's `response_format` constrains the answer, gives a
+   * minimal valid instance of its schema (`json_schema`) or a small JSON object (`json_object`).
+   */
   script?: SimReply[];
   /** Model ids the server lists; a chat or embeddings request for another model gets the dialect's "model not found" (E8). */
   models?: string[];
@@ -35,6 +41,11 @@ export interface SimulatorOptions {
    * --tool-call-parser …`), so `tool_choice: "auto"` is accepted [false].
    */
   enableAutoToolChoice?: boolean;
+  /**
+   * Models on which `json_schema` is refused, for a dialect that decides per model (Groq); replaces the
+   * dialect's own list (`responseFormat.jsonSchemaModels`). The simulator's default model takes it.
+   */
+  jsonSchemaUnsupported?: string[];
 }
 
 /** A request the simulator received, for tests to assert what went on the wire. */
@@ -118,7 +129,10 @@ export class SimulatorEngine {
       // A request the server refuses does not use up the scripted reply.
       const invalid = this.check(body);
       if (invalid) return invalid;
-      const reply = head ? (this.queue.shift() as SimChatReply) : { text: echo(body) };
+      const format = readResponseFormat(d.responseFormat, body, this.options.jsonSchemaUnsupported);
+      if (isRefusal(format)) return this.refuse(format, body);
+      // A scripted reply wins over the constraint: tests need fenced, prose-wrapped and invalid answers.
+      const reply = head ? (this.queue.shift() as SimChatReply) : unscripted(body, format);
       return this.chat(reply, body, signal);
     }
     if (method === "POST" && route === "/embeddings") {
@@ -197,6 +211,13 @@ export class SimulatorEngine {
     yield endAt(sent) ?? `data: [DONE]${le}${le}`;
   }
 
+  /** A `response_format` the server refuses, in its words: its error shape, or a text/plain body. */
+  private refuse(r: SimRefusal, body: Record<string, any>): SimResponse {
+    const message = typeof r.message === "function" ? r.message(body) : r.message;
+    if (r.plain) return this.error({ kind: "error", status: r.status, body: message });
+    return this.error({ kind: "error", status: r.status, message, type: r.type ?? "invalid_request_error", code: r.code, param: r.param });
+  }
+
   private error(e: SimErrorReply): SimResponse {
     const d = this.dialect;
     const body = e.body !== undefined ? e.body : (() => {
@@ -214,9 +235,33 @@ export class SimulatorEngine {
   }
 }
 
-function echo(body: Record<string, any>): string {
+function lastUserText(body: Record<string, any>): string {
   const last = [...body.messages].reverse().find((m: any) => m?.role === "user");
   const c = last?.content;
-  const text = typeof c === "string" ? c : Array.isArray(c) ? c.map((p: any) => p?.text ?? "").join(" ") : "";
-  return `You said: ${text}`;
+  return typeof c === "string" ? c : Array.isArray(c) ? c.map((p: any) => p?.text ?? "").join(" ") : "";
+}
+
+function echo(body: Record<string, any>): string {
+  return `You said: ${lastUserText(body)}`;
+}
+
+/** The user's words, cut to a short string value (a dozen words at most). */
+function shortText(body: Record<string, any>): string {
+  const words = lastUserText(body).trim().split(/\s+/).filter(Boolean);
+  return words.slice(0, 12).join(" ") || "sim";
+}
+
+/**
+ * The answer when nothing is scripted: the echo, or what a grammar-constrained server answers at
+ * least: a minimal instance of the schema, or a JSON object (the schema the prompt shows, if any).
+ * The JSON goes out in token-sized pieces, so a stream delivers it bit by bit.
+ */
+function unscripted(body: Record<string, any>, format: Constraint): SimChatReply {
+  if (format.kind === "none") return { text: echo(body) };
+  const value = schemaInstance(format.schema, { text: shortText(body), reply: echo(body) });
+  const text = JSON.stringify(value);
+  const chars = Array.from(text);
+  const chunks: string[] = [];
+  for (let i = 0; i < chars.length; i += 6) chunks.push(chars.slice(i, i + 6).join(""));
+  return { chunks };
 }

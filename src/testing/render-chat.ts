@@ -37,6 +37,7 @@ function finishOf(reply: SimChatReply, dialect: Dialect, body: Record<string, an
 }
 
 function* contentPieces(reply: SimChatReply): Generator<string> {
+  if (reply.refusal !== undefined) return;
   if (reply.thinkInline && reply.reasoning) yield* ["<think>", ...pieces(reply.reasoning), "</think>", "\n\n"];
   if (reply.chunks) yield* reply.chunks;
   else yield* eachPiece(reply.text ?? "");
@@ -56,7 +57,9 @@ export function renderCompletion(reply: SimChatReply, dialect: Dialect, body: Re
     id: toolId(dialect, c), type: "function",
     function: { name: c.name, arguments: c.arguments },
   }));
-  const message: Record<string, unknown> = { role: "assistant", content: tools && !content ? null : content };
+  const refused = reply.refusal !== undefined;
+  const message: Record<string, unknown> = { role: "assistant", content: (tools || refused) && !content ? null : content };
+  if (refused) message.refusal = reply.refusal;
   if (reply.reasoning && !reply.thinkInline) message[dialect.reasoningField] = reply.reasoning;
   if (tools) message.tool_calls = tools;
   const finish = finishOf(reply, dialect, body);
@@ -65,7 +68,7 @@ export function renderCompletion(reply: SimChatReply, dialect: Dialect, body: Re
     id: nextId("chatcmpl-sim"), object: "chat.completion", created: Math.floor(Date.now() / 1000), model,
     choices: Array.from({ length: n }, (_, index) => ({ index, message, finish_reason: finish, logprobs: null })),
   };
-  const usage = usageOf(reply, body, countPieces(content) + (reply.reasoning ? countPieces(reply.reasoning) : 0));
+  const usage = usageOf(reply, body, countPieces(content) + countPieces(reply.refusal ?? "") + (reply.reasoning ? countPieces(reply.reasoning) : 0));
   if (usage) out.usage = usage;
   return out;
 }
@@ -90,7 +93,8 @@ export function* streamChunks(reply: SimChatReply, dialect: Dialect, body: Recor
     return { id, object: "chat.completion.chunk", created, model, choices };
   };
 
-  yield chunk({ role: "assistant", content: "" });
+  // A refusal opens as OpenAI's does: no content, an empty refusal to append to.
+  yield chunk(reply.refusal !== undefined ? { role: "assistant", content: null, refusal: "" } : { role: "assistant", content: "" });
   let completion = 0;
   if (reply.reasoning && !reply.thinkInline) {
     for (const p of eachPiece(reply.reasoning)) {
@@ -100,6 +104,10 @@ export function* streamChunks(reply: SimChatReply, dialect: Dialect, body: Recor
   }
   for (const p of contentPieces(reply)) {
     yield chunk({ content: p });
+    completion++;
+  }
+  for (const p of eachPiece(reply.refusal ?? "")) {
+    yield chunk({ refusal: p });
     completion++;
   }
   const calls = reply.toolCalls ?? [];

@@ -31,6 +31,11 @@ export interface SimChatReply extends SimDelivery {
   text?: string;
   /** Exact content pieces, one per chunk (overrides `text`). */
   chunks?: string[];
+  /**
+   * The model refuses (OpenAI's structured outputs): `message.refusal` with `content: null`, streamed as
+   * `delta.refusal` pieces. Overrides `text` and `chunks`.
+   */
+  refusal?: string;
   /** Reasoning, sent in the dialect's reasoning field (or inline `<think>` with `thinkInline`). */
   reasoning?: string;
   /** R3: put the reasoning inside `<think>…</think>` at the start of the content. */
