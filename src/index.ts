@@ -30,7 +30,7 @@ export type { ParseParams, ParsedChatCompletion, ParsedMessage, ParsedOf, DeepPa
 export type { StandardSchemaV1, StandardIssue, StandardJsonSchemaConverter, InferOutput } from "./structured/standard-schema.js";
 export type { JsonSchemaFormat, SchemaLike } from "./structured/schema.js";
 export { defineProvider } from "./providers/preset.js";
-export type { ProviderPreset, ProviderCapabilities, ProviderHooks, AdaptContext, ErrorInfo } from "./providers/preset.js";
+export type { ProviderPreset, ProviderCapabilities, ProviderHooks, AdaptContext, ErrorInfo, StructuredOutputStrategy } from "./providers/preset.js";
 export { presets } from "./providers/index.js";
 export type { PresetId } from "./providers/index.js";
 export * from "./errors.js";

@@ -105,7 +105,8 @@ for (const name of names) {
   const model = preset.defaultModel ?? "sim-model";
   // Groq decides per model: its preset's default model may be one without json_schema.
   const refused = typeof dialects[name].responseFormat.jsonSchema === "object" || !!dialects[name].responseFormat.jsonSchemaModels?.unsupported.includes(model);
-  const first = preset.capabilities?.structuredOutput ?? "json_schema";
+  const declared = preset.capabilities?.structuredOutput ?? "json_schema";
+  const first = typeof declared === "function" ? declared(model) : declared;
   test(`${name} through its own preset (${model}): starts at ${first}${refused && first === "json_schema" ? ", is refused and steps down" : ""}; the value validates`, async () => {
     await withSim({ dialect: name }, { provider: name, apiKey: "sk-test-000000", model }, async (sim, llm) => {
       const c = await llm.chat.completions.parse({ messages: user(question), response_format: Npc });
@@ -114,7 +115,7 @@ for (const name of names) {
       assert.deepEqual(Npc.parse(v), v);
       const types = sim.requests.map((r) => r.body.response_format.type);
       if (first === "json_object") {
-        // DeepSeek's preset knows: JSON mode with the schema in the system message, no 400 first.
+        // DeepSeek's preset (and Groq's, for its default model) knows: JSON mode with the schema in the system message, no 400 first.
         assert.deepEqual(types, ["json_object"]);
         assert.equal(strategyWarnings(c).length, 1);
       } else if (refused) {

@@ -52,7 +52,8 @@ for (const [lib, schema] of schemas) {
 }
 
 test("still invalid after the repairs allowed: StructuredOutputError with the raw text, the issues and the attempts", async () => {
-  await withSim({ script: [{ text: '{"name":1}' }, { text: '{"name":2}' }, { text: '{"name":3}' }] }, {}, async (sim, llm) => {
+  // Four invalid answers: with nothing scripted the simulator would answer a valid instance of the schema.
+  await withSim({ script: [{ text: '{"name":1}' }, { text: '{"name":2}' }, { text: '{"name":3}' }, { text: '{"name":4}' }] }, {}, async (sim, llm) => {
     const e = await rejection(llm.chat.completions.parse({ messages: user("x"), response_format: Npc, maxRepairs: 2 }));
     assert.ok(e instanceof StructuredOutputError, String(e));
     assert.equal(e.raw, '{"name":3}');
@@ -202,5 +203,35 @@ test("extra_body is merged into the request body as is", async () => {
     assert.deepEqual(sim.requests[0]!.body.guided_choice, ["a", "b"]);
     assert.equal(sim.requests[0]!.body.top_k, 5);
     assert.equal(sim.requests[0]!.body.extra_body, undefined);
+  });
+});
+
+test("JSON mode refused for want of the word \"json\" (OpenAI, Groq, DeepSeek): the instruction is added, JSON mode kept, nothing remembered", async () => {
+  await withSim({ dialect: "openai", script: [{ text: '{"ok":true}' }, { text: '{"ok":true}' }] }, {}, async (sim, llm) => {
+    const c = await llm.chat.completions.create({ messages: user("Give me the answer as an object."), response_format: { type: "json_object" } });
+    assert.equal(c.choices[0]!.message.content, '{"ok":true}');
+    assert.equal(sim.requests.length, 2);
+    assert.deepEqual(sim.requests[1]!.body.response_format, { type: "json_object" });
+    assert.match(sim.requests[1]!.body.messages[0].content, /JSON/);
+    assert.ok(c.warnings?.some((w) => /word "json"/.test(w.message)));
+    await llm.chat.completions.create({ messages: user("again, as an object"), response_format: { type: "json_object" } });
+    assert.deepEqual(sim.requests[2]!.body.response_format, { type: "json_object" }, "not stepped down for later requests");
+  });
+});
+
+test("a strict schema the server finds invalid is the caller's error, not a reason to step down", async () => {
+  await withSim({ dialect: "openai", script: [] }, {}, async (sim, llm) => {
+    const loose = { type: "json_schema" as const, json_schema: { name: "npc", strict: true, schema: { type: "object", properties: { name: { type: "string" } } } } };
+    const e = await rejection(llm.chat.completions.create({ messages: user("x"), response_format: loose }));
+    assert.match(String(e?.message), /Invalid schema for response_format/);
+    assert.equal(sim.requests.length, 1);
+  });
+});
+
+test("Groq's preset picks per model: json_schema for gpt-oss, JSON mode for its default model", async () => {
+  await withSim({ dialect: "groq" }, { provider: "groq", apiKey: "gsk-test-000000", model: undefined }, async (sim, llm) => {
+    await llm.chat.completions.parse({ messages: user("x"), response_format: Npc, model: "openai/gpt-oss-20b" });
+    await llm.chat.completions.parse({ messages: user("x"), response_format: Npc });
+    assert.deepEqual(sim.requests.map((r) => [r.body.model, r.body.response_format.type]), [["openai/gpt-oss-20b", "json_schema"], ["llama-3.3-70b-versatile", "json_object"]]);
   });
 });

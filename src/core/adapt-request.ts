@@ -44,7 +44,7 @@ export function buildChatBody(params: ChatCompletionCreateParams, cfg: ResolvedC
   // Structured output: the strategy the caller asked for, else what the preset and the server allow.
   const asked = body.structuredOutput;
   delete body.structuredOutput;
-  const strategy = structuredStrategy(cfg, asked);
+  const strategy = structuredStrategy(cfg, asked, model);
   downgradeResponseFormat(body, strategy, asked !== undefined ? "asked for with structuredOutput" : `the strategy ${cfg.preset.id} takes`, warn);
   const rf = body.response_format as { type?: string } | undefined;
   if (rf?.type === "json_object" && jsonModeAsSchema(cfg)) applyFix(body, "response_format", "json-schema", `${cfg.preset.id} rejects json_object`, warn);

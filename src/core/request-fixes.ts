@@ -39,9 +39,10 @@ export function jsonModeAsSchema(cfg: ResolvedConfig): boolean {
  * The best structured-output strategy for this request: the caller's choice, else the lower of the
  * preset's and what the server taught this client (a 400 naming `response_format`).
  */
-export function structuredStrategy(cfg: ResolvedConfig, asked: unknown): StructuredStrategy {
+export function structuredStrategy(cfg: ResolvedConfig, asked: unknown, model: string): StructuredStrategy {
   if (asked === "json_schema" || asked === "json_object" || asked === "prompt") return asked;
-  const preset = cfg.preset.capabilities?.structuredOutput ?? "json_schema";
+  const declared = cfg.preset.capabilities?.structuredOutput ?? "json_schema";
+  const preset = typeof declared === "function" ? declared(model) : declared;
   const learned = cfg.learned.get("response_format");
   const taught: StructuredStrategy = learned === "prompt" ? "prompt" : learned === "json-object" ? "json_object" : "json_schema";
   return RANK[taught] > RANK[preset] ? taught : preset;
@@ -94,6 +95,9 @@ export function applyFix(body: Record<string, unknown>, param: string, fix: Fix,
     warn({ type: "param-mapped", param, message: `json_object was sent as a json_schema accepting any object: ${why}` });
   } else if (fix === "json-object" || fix === "prompt") {
     downgradeResponseFormat(body, fix === "prompt" ? "prompt" : "json_object", why, warn);
+  } else if (fix === "mention-json") {
+    addInstruction(body, INSTRUCTION);
+    warn({ type: "param-mapped", param, message: `json_object needs the word "json" in the messages; an instruction saying so was added to the system message: ${why}` });
   } else {
     delete body[param];
     warn({ type: "param-dropped", param, message: `\`${param}\` was dropped: ${why}` });
@@ -112,6 +116,13 @@ const REJECTABLE = [
  * the request. Undefined when nothing fits.
  */
 export function rejectedParam(body: Record<string, unknown>, message: string, param: string | undefined): { param: string; fix: Fix } | undefined {
+  const rf = body.response_format as { type?: string } | undefined;
+  // OpenAI, Groq, DeepSeek: JSON mode is refused unless a message says "json". Nothing is wrong with
+  // `response_format`: say it in the system message, keep JSON mode.
+  if (rf?.type === "json_object" && /must contain the word .?json/i.test(message)) return { param: "response_format", fix: "mention-json" };
+  // OpenAI's strict mode refusing the schema itself ("Invalid schema for response_format …") is the
+  // caller's schema to fix, not a server that lacks json_schema: stepping down would hide it.
+  if (rf?.type === "json_schema" && /invalid schema/i.test(message)) return undefined;
   for (const p of REJECTABLE) {
     if (body[p] === undefined) continue;
     const named = param === p || param === `body.${p}` || (p.length > 4 && new RegExp(`(^|[^a-z_])${p}([^a-z_]|$)`, "i").test(message));
@@ -153,8 +164,9 @@ export function rejectionHandler(cfg: ResolvedConfig, body: Record<string, unkno
     const key = `${r?.param}:${r?.fix}`;
     if (!r || tried.has(key)) return false;
     tried.add(key);
-    cfg.learned.set(r.param, r.fix);
-    applyFix(body, r.param, r.fix, `${cfg.preset.id} rejected it; retried (remembered for this client)`, warn);
+    // A missing "json" is this request's wording, not something the server lacks: nothing to remember.
+    if (r.fix !== "mention-json") cfg.learned.set(r.param, r.fix);
+    applyFix(body, r.param, r.fix, `${cfg.preset.id} rejected it; retried${r.fix === "mention-json" ? "" : " (remembered for this client)"}`, warn);
     return true;
   };
 }

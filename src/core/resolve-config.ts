@@ -7,7 +7,7 @@ import { createLog, isLogLevel, type Log } from "./log.js";
 import type { ClientOptions, FetchLike, RetryInfo } from "./options.js";
 
 /** How a rejected parameter is fixed; for `response_format`, the structured-output strategy the server takes (see request-fixes.ts). */
-export type Fix = "drop" | "rename" | "json-schema" | "json-object" | "prompt";
+export type Fix = "drop" | "rename" | "json-schema" | "json-object" | "prompt" | "mention-json";
 
 /** A client's settings after validation: computed once, read by every request. */
 export interface ResolvedConfig {

@@ -8,7 +8,12 @@ export const groq = defineProvider({
   apiKeyEnv: "GROQ_API_KEY",
   keyRequired: true,
   defaultModel: "llama-3.3-70b-versatile",
-  capabilities: { unsupportedParams: ["logprobs", "top_logprobs", "logit_bias", "store"] },
+  capabilities: {
+    unsupportedParams: ["logprobs", "top_logprobs", "logit_bias", "store"],
+    // Structured outputs (json_schema) on some models only (Groq's docs: gpt-oss, Kimi K2, Llama 4);
+    // the others, the default model among them, take JSON mode.
+    structuredOutput: (model) => (/gpt-oss|kimi-k2|llama-4/i.test(model) ? "json_schema" : "json_object"),
+  },
   hooks: {
     // Q3: Groq answers 400 for n > 1; one choice is better than none.
     adaptRequest(body, ctx) {

@@ -1,6 +1,9 @@
 import type { LlmError } from "../errors.js";
 import type { LlmWarning, Model } from "../types.js";
 
+/** How a server is asked for JSON of a given shape (see `parse()`). */
+export type StructuredOutputStrategy = "json_schema" | "json_object" | "prompt";
+
 /** What a preset declares the server can take. Anything left out takes the default in brackets. */
 export interface ProviderCapabilities {
   /** C6: send `stream_options: { include_usage: true }` on streams so usage is always filled [true]. */
@@ -22,9 +25,10 @@ export interface ProviderCapabilities {
   /**
    * The best way this server takes a schema for structured output: `json_schema` (constrained decoding),
    * `json_object` (JSON mode; the schema goes in the system message) or `prompt` (the system message only)
-   * [`json_schema`]. A 400 naming `response_format` lowers it for the client's lifetime.
+   * [`json_schema`]. A function decides per model (Groq takes json_schema on some models only). A 400
+   * naming `response_format` lowers it for the client's lifetime.
    */
-  structuredOutput?: "json_schema" | "json_object" | "prompt";
+  structuredOutput?: StructuredOutputStrategy | ((model: string) => StructuredOutputStrategy);
   /** `parse()` asks for `strict: true` json_schema (every property required, no extra properties) [false]. */
   strictJsonSchema?: boolean;
 }
