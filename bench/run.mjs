@@ -2,7 +2,7 @@
 // Server and clients in separate processes, pinned to separate cores where taskset exists.
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { createInterface } from "node:readline";
@@ -88,8 +88,18 @@ async function sizesOf() {
   const esbuild = await import("esbuild");
   const out = {};
   for (const k of ["mimir", "openai", "aisdk", "fetch"]) {
-    const r = await esbuild.build({ entryPoints: [join(here, "bundle", `${k}.mjs`)], bundle: true, minify: true, format: "esm", platform: "node", write: false, logLevel: "silent", absWorkingDir: root });
-    const code = r.outputFiles[0].contents;
+    // Code split as an app's bundler would: what loads at start (the entry and the chunks it imports
+    // statically) is the figure; chunks behind a dynamic import() (mimir's parse()) load only when used.
+    const r = await esbuild.build({ entryPoints: [join(here, "bundle", `${k}.mjs`)], bundle: true, splitting: true, outdir: join(root, "bench/results/.bundle", k), metafile: true, minify: true, format: "esm", platform: "node", write: false, logLevel: "silent", absWorkingDir: root });
+    const outputs = r.metafile.outputs;
+    const atStart = new Set();
+    const visit = (p) => {
+      if (atStart.has(p)) return;
+      atStart.add(p);
+      for (const imp of outputs[p].imports) if (imp.kind === "import-statement" && outputs[imp.path]) visit(imp.path);
+    };
+    visit(Object.keys(outputs).find((p) => outputs[p].entryPoint));
+    const code = Buffer.concat(r.outputFiles.filter((f) => atStart.has(relative(root, f.path))).map((f) => Buffer.from(f.contents)));
     out[k] = { bundleGzipKB: gzipSync(code).length / 1024, bundleMinKB: code.length / 1024 };
   }
   const dirSize = (d) => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? dirSize(join(d, e.name)) : statSync(join(d, e.name)).size), 0);

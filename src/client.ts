@@ -13,7 +13,7 @@ import { ConfigError } from "./errors.js";
 import { send } from "./http/transport.js";
 import type { ProviderPreset } from "./providers/preset.js";
 import { ChatStream, checkStreamResponse } from "./stream/chat-stream.js";
-import { parseCompletion, parseStream, type ParsedChatCompletion, type ParsedChatStream, type ParsedOf, type ParseParams } from "./structured/parse.js";
+import type { ParsedChatCompletion, ParsedChatStream, ParsedOf, ParseParams } from "./structured/parse.js";
 import type {
   ChatCompletion, ChatCompletionCreateParams,
   CreateEmbeddingResponse, EmbeddingCreateParams, LlmWarning, Model,
@@ -107,8 +107,12 @@ export function createClient(options: ClientOptions = {}): LlmClient {
   const cfg = resolveConfig(options);
   const chatCreate = ((params: ChatCompletionCreateParams, o?: RequestOptions) => run(cfg, () => createChat(cfg, params, o))) as ChatCompletions["create"];
   // parse() is a layer on this client's public surface (create), like anything built on an LlmClient.
+  // Loaded on first use: the schema tooling stays out of the bundle of an app that only chats.
   const parse = ((params: ParseParams<unknown>, o?: RequestOptions) =>
-    run<unknown>(cfg, () => (params?.stream ? parseStream(client, params, o) : parseCompletion(client, params, o)))) as ChatCompletions["parse"];
+    run<unknown>(cfg, async () => {
+      const { parseCompletion, parseStream } = await import("./structured/parse.js");
+      return params?.stream ? parseStream(client, params, o) : parseCompletion(client, params, o);
+    })) as ChatCompletions["parse"];
   const client: LlmClient = {
     chat: { completions: { create: chatCreate, parse } },
     embeddings: {

@@ -51,7 +51,8 @@ test("the packed tarball installs in a plain Node project: imports, types resolv
       const visit = (file: string) => {
         if (seen.has(file)) return;
         seen.add(file);
-        for (const m of readFileSync(file, "utf8").matchAll(/from\s*["'](\.{1,2}\/[^"']+)["']/g)) visit(resolve(dirname(file), m[1]!));
+        // Static imports and dynamic import()s (parse() loads its module on first use).
+        for (const m of readFileSync(file, "utf8").matchAll(/(?:from\s*|import\()["'](\.{1,2}\/[^"']+)["']/g)) visit(resolve(dirname(file), m[1]!));
       };
       visit(join(dist, entry));
       return [...seen];
@@ -60,6 +61,13 @@ test("the packed tarball installs in a plain Node project: imports, types resolv
     const core = reachable("index.js");
     for (const file of core) assert.equal(nodeImport.test(readFileSync(file, "utf8")), false, `Node-only import reachable from the core: ${file}`);
     assert.ok(core.length >= 2, "the core entry and its chunks were followed");
+    assert.ok(core.some((f) => /parse-[A-Z0-9]+\.js$/.test(f)), "parse()'s lazily loaded chunk was followed");
+    // The per-module core that bundlers resolve outside Node: the same promise, file by file.
+    const pkg2 = JSON.parse(readFileSync(join(app, "node_modules/mimir-llm/package.json"), "utf8"));
+    assert.equal(pkg2.exports["."].default, "./dist/esm/index.js");
+    const esm = reachable("esm/index.js");
+    assert.ok(esm.length > 20, `the per-module core was followed (${esm.length} files)`);
+    for (const file of esm) assert.equal(nodeImport.test(readFileSync(file, "utf8")), false, `Node-only import in the per-module core: ${file}`);
     // The same for the portable simulator (mimir-llm/testing in a browser), which must not touch Node's
     // globals either: base64 goes through btoa, not Buffer.
     const portable = reachable("testing/portable.js");

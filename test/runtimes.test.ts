@@ -37,12 +37,13 @@ const simOptions: Record<string, SimulatorOptions> = {
   abort: { script: [{ text: "one two three four", stallAfter: 2 }] },
   embeddings: { embeddingDimensions: 8 },
   models: { models: MODELS },
+  parse: {},
   presetOllama: { dialect: "ollama", script: [{ text: "Ollama preset reply." }] },
   // The server insists on the key, so a preset that dropped it would get a 401.
   presetGroq: { dialect: "groq", apiKey: "gsk-test", script: [{ text: "Groq preset reply." }] },
 };
 
-const STEPS = ["chat", "stream", "toolCall", "notFound", "abort", "embeddings", "models", "presetOllama", "presetGroq", "presetMissingKey", "portable", "portableBase64"];
+const STEPS = ["chat", "stream", "toolCall", "notFound", "abort", "embeddings", "models", "parse", "presetOllama", "presetGroq", "presetMissingKey", "portable", "portableBase64"];
 
 function closeTo(actual: unknown, expected: number[], what: string): void {
   assert.ok(Array.isArray(actual), `${what}: expected a number array, got ${JSON.stringify(actual)}`);
@@ -89,6 +90,10 @@ const checks: Record<string, (v: any, sims: Record<string, Simulator>, runtime: 
   },
   models(v) {
     assert.deepEqual(v.ids, MODELS);
+  },
+  parse(v) {
+    assert.equal(typeof v.parsed?.name, "string");
+    assert.ok(Number.isInteger(v.parsed?.level) && v.parsed.level >= 3, JSON.stringify(v.parsed));
   },
   presetOllama(v, sims) {
     assert.equal(v.provider, "ollama");

@@ -143,6 +143,14 @@ export async function runScenario(urls) {
     return { ids: models.map((m) => m.id) };
   });
 
+  steps.parse = await step(async () => {
+    // Structured output: parse() loads its module on first use (a dynamic import every runtime must
+    // resolve), the simulator answers a valid instance of the schema, the built-in validator checks it.
+    const schema = { type: "object", properties: { name: { type: "string" }, level: { type: "integer", minimum: 3 } }, required: ["name", "level"] };
+    const c = await client(urls.parse).chat.completions.parse({ messages: [{ role: "user", content: "An NPC." }], response_format: { type: "json_schema", json_schema: { name: "npc", schema } } });
+    return { parsed: c.choices[0].message.parsed };
+  });
+
   steps.presetOllama = await step(async () => {
     // A keyless local preset with an explicit baseURL: needs no environment at all.
     const llm = createClient({ provider: "ollama", baseURL: urls.presetOllama, model: "sim-model", maxRetries: 0 });
