@@ -14,6 +14,8 @@ import { send } from "./http/transport.js";
 import type { ProviderPreset } from "./providers/preset.js";
 import { ChatStream, checkStreamResponse } from "./stream/chat-stream.js";
 import type { ParsedChatCompletion, ParsedChatStream, ParsedOf, ParseParams } from "./structured/parse.js";
+import type { RunToolsOptions, RunToolsParams } from "./agent/run-tools.js";
+import { ToolRun } from "./agent/tool-run.js";
 import type {
   ChatCompletion, ChatCompletionCreateParams,
   CreateEmbeddingResponse, EmbeddingCreateParams, LlmWarning, Model,
@@ -34,6 +36,17 @@ export interface ChatCompletions extends ChatCreate {
    */
   parse<S>(params: ParseParams<S> & { stream: true }, options?: RequestOptions): LlmPromise<ParsedChatStream<ParsedOf<S>>>;
   parse<S>(params: ParseParams<S> & { stream?: false | null }, options?: RequestOptions): LlmPromise<ParsedChatCompletion<ParsedOf<S>>>;
+  /**
+   * The tool loop: call the model, run the tools it asks for (validated; approved first where a tool
+   * needs it), send the results back, again, until it answers. Events as it goes; `done()` for the
+   * history, the steps and the summed usage.
+   *
+   * @example
+   * const run = llm.chat.completions.runTools({ messages, tools: [rollDice, writeFile] }, { approve: (r) => ui.confirm(r) });
+   * for await (const e of run) if (e.type === "text-delta") ui.append(e.text);
+   * const { messages: history, usage } = await run.done();
+   */
+  runTools(params: RunToolsParams, options?: RunToolsOptions): ToolRun;
 }
 
 /** Options of `complete()`: request parameters besides `messages`, plus a `system` prompt. */
@@ -113,8 +126,14 @@ export function createClient(options: ClientOptions = {}): LlmClient {
       const { parseCompletion, parseStream } = await import("./structured/parse.js");
       return params?.stream ? parseStream(client, params, o) : parseCompletion(client, params, o);
     })) as ChatCompletions["parse"];
+  // The loop's code, too, loads on first use.
+  const runTools = (params: RunToolsParams, o?: RunToolsOptions) =>
+    new ToolRun(async (emit) => {
+      const { loop } = await import("./agent/run-tools.js");
+      return loop(client, params, o ?? {}, emit).catch((e: unknown) => Promise.reject(scrubError(e, cfg.apiKey)));
+    });
   const client: LlmClient = {
-    chat: { completions: { create: chatCreate, parse } },
+    chat: { completions: { create: chatCreate, parse, runTools } },
     embeddings: {
       create: (params, o) => run(cfg, async () => {
         if (!params || (typeof params.input !== "string" && !Array.isArray(params.input))) {

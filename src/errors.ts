@@ -1,4 +1,4 @@
-import type { ChatCompletion } from "./types.js";
+import type { ChatCompletion, ChatCompletionMessageParam } from "./types.js";
 
 /** What every mimir-llm error may carry. */
 export interface LlmErrorOptions {
@@ -82,8 +82,16 @@ export class TimeoutError extends LlmError {
   override name = "TimeoutError";
   kind: "total" | "idle" | "server" = "total";
 }
-/** The caller's `AbortSignal` fired. */
-export class AbortError extends LlmError { override name = "AbortError"; }
+/** The caller's `AbortSignal` fired. From a tool loop, `messages` holds the history so far. */
+export class AbortError extends LlmError {
+  override name = "AbortError";
+  declare messages?: ChatCompletionMessageParam[];
+}
+/** A tool loop reached `maxSteps` with `onMaxSteps: "throw"`. `messages` holds the history so far. */
+export class MaxStepsError extends LlmError {
+  override name = "MaxStepsError";
+  declare messages?: ChatCompletionMessageParam[];
+}
 /** A stream broke after it started: an error frame after HTTP 200, or the connection died. `partial` holds what arrived. */
 export class StreamError extends LlmError { override name = "StreamError"; }
 /**

@@ -1,4 +1,5 @@
 import { createClient as createCoreClient, type LlmClient } from "../client.js";
+import { ToolRun } from "../agent/tool-run.js";
 import { ResponsePromise } from "../core/llm-promise.js";
 import { ConfigError } from "../errors.js";
 import { presetById, type PresetId } from "../providers/index.js";
@@ -84,7 +85,7 @@ function restrict(client: LlmClient, p: Profile): LlmClient {
   const emb = p.endpoints!.includes("embeddings");
   return {
     ...client,
-    chat: chat ? client.chat : { completions: { create: refuse("chat") as LlmClient["chat"]["completions"]["create"], parse: refuse("chat") as LlmClient["chat"]["completions"]["parse"] } },
+    chat: chat ? client.chat : { completions: { create: refuse("chat") as LlmClient["chat"]["completions"]["create"], parse: refuse("chat") as LlmClient["chat"]["completions"]["parse"], runTools: () => new ToolRun(() => refuse("chat")()) } },
     complete: chat ? client.complete : (refuse("chat") as LlmClient["complete"]),
     embeddings: emb ? client.embeddings : { create: refuse("embeddings") },
   };

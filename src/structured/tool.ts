@@ -1,6 +1,6 @@
 import { TOOL_MARK } from "../core/tool-mark.js";
 import { ConfigError } from "../errors.js";
-import type { ChatCompletionTool } from "../types.js";
+import type { ChatCompletionMessageParam, ChatCompletionTool } from "../types.js";
 import { resolveSchema, type ResolvedSchema, type SchemaIssue } from "./schema.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 import { strictifySchema } from "./strict-schema.js";
@@ -11,6 +11,8 @@ export interface ToolContext {
   toolCallId: string;
   /** Fires when the caller cancels: stop work and reject. */
   signal?: AbortSignal;
+  /** The conversation so far (in the tool loop), up to the assistant turn that made the call. */
+  messages?: readonly ChatCompletionMessageParam[];
 }
 
 /** The arguments type of a tool's schema: a Standard Schema's output type, else a plain object. */
@@ -28,6 +30,8 @@ export interface ToolOptions<S, R> {
   strict?: boolean;
   /** Runs the tool (used by the tool loop; optional for a tool the caller answers itself). */
   execute?: (args: ToolArgs<S>, context: ToolContext) => R | Promise<R>;
+  /** Ask the person first (the tool loop's `approve`): always, or per call [false]. */
+  needsApproval?: boolean | ((args: ToolArgs<S>, context: ToolContext) => boolean | Promise<boolean>);
 }
 
 
@@ -40,6 +44,7 @@ export interface Tool<S = unknown, R = unknown> extends ChatCompletionTool {
   readonly description?: string;
   readonly parameters: S;
   readonly execute?: (args: ToolArgs<S>, context: ToolContext) => R | Promise<R>;
+  readonly needsApproval?: boolean | ((args: ToolArgs<S>, context: ToolContext) => boolean | Promise<boolean>);
   /** Validate (and type) raw arguments: the value, or the issues. May be async for async validators. */
   validate(args: unknown): { value: ToolArgs<S> } | { issues: SchemaIssue[] } | Promise<{ value: ToolArgs<S> } | { issues: SchemaIssue[] }>;
 }
@@ -66,6 +71,9 @@ export function tool<S, R = unknown>(options: ToolOptions<S, R>): Tool<S, R> {
     throw new ConfigError(`a tool needs a name of 1–64 letters, digits, _ or - (got ${JSON.stringify(options?.name)})`);
   }
   if (options.execute !== undefined && typeof options.execute !== "function") throw new ConfigError(`tool "${options.name}": execute must be a function`);
+  if (options.needsApproval !== undefined && typeof options.needsApproval !== "boolean" && typeof options.needsApproval !== "function") {
+    throw new ConfigError(`tool "${options.name}": needsApproval must be true, false or a function`);
+  }
   const schema: ResolvedSchema = resolveSchema(options.parameters, { name: options.name, jsonSchema: options.jsonSchema });
   if (schema.wrapped) throw new ConfigError(`tool "${options.name}": parameters must describe an object (tool arguments are always an object)`);
   let wire = schema.jsonSchema;
@@ -85,6 +93,7 @@ export function tool<S, R = unknown>(options: ToolOptions<S, R>): Tool<S, R> {
     description: options.description,
     parameters: options.parameters,
     execute: options.execute,
+    needsApproval: options.needsApproval,
     validate: (args: unknown) => schema.validate(restore ? restore(args) : args),
   };
   Object.defineProperty(t, TOOL_MARK, { value: true });
