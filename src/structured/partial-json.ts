@@ -74,6 +74,15 @@ const DONE = 10; // the top-level value is complete
 /** 10^0 .. 10^22: exactly representable doubles (Clinger's fast path). */
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
+/** Recent keys by a hash of their length and ends (shared: strings are immutable). */
+const KEYS: string[] = new Array<string>(256).fill("");
+
+/** The shortest container worth a JSON.parse call of its own. */
+const MIN_SPAN = 64;
+const NOT_PARSED: unknown = Symbol("not parsed");
+/** Finds control characters (not allowed raw in strings). */
+const CONTROL = /[\u0000-\u001f]/g;
+
 const LITERALS = ["true", "false", "null"] as const;
 const LITERAL_VALUES = [true, false, null] as const;
 
@@ -84,6 +93,12 @@ function isHighSurrogate(c: number): boolean {
 /** Characters that may continue a number (used to gather a number cut between pushes). */
 function isNumberChar(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43 || c === 101 || c === 69;
+}
+
+/** s.indexOf(ch, from), or `end` when absent. */
+function indexOrEnd(s: string, ch: string, from: number, end: number): number {
+  const i = s.indexOf(ch, from);
+  return i < 0 ? end : i;
 }
 
 function hexValue(c: number): number {
@@ -112,6 +127,11 @@ export class PartialJsonParser {
   private readonly keys: string[] = [];
   /** The innermost open container (undefined at the top level); only completed values are in it. */
   private cur: Container | undefined = undefined;
+  /** Where the innermost open container starts in the whole text, and those of the others. */
+  private curStart = 0;
+  private readonly starts: number[] = [];
+  /** By depth: the size of the last container closed there (to guess whether the next fits a piece). */
+  private readonly sizes: number[] = [];
   /** The key the innermost open object is filling. */
   private key = "";
   private root: unknown = undefined;
@@ -128,6 +148,11 @@ export class PartialJsonParser {
   /** A literal cut by the end of a push: which one, and how many characters matched. */
   private lit = 0;
   private litMatched = 0;
+  /** Within the current piece: the next '"', '\\' and control character at or after some earlier point (-1: unknown). */
+  private bsAt = -1;
+  private ctlAt = -1;
+  /** Within the current piece: where attempts to read a whole container at once may start again. */
+  private spanFrom = 0;
   private changed = false;
   private last: unknown = undefined;
   private err: PartialJsonSyntaxError | undefined = undefined;
@@ -227,18 +252,23 @@ export class PartialJsonParser {
     }
   }
 
-  private open(c: Container, mode: number): void {
+  /** Opens a container whose bracket is at position `at` of the whole text. */
+  private open(c: Container, mode: number, at: number): void {
     if (this.cur !== undefined) {
       this.stack.push(this.cur);
       this.keys.push(this.key);
+      this.starts.push(this.curStart);
     }
     this.cur = c;
+    this.curStart = at;
     this.mode = mode;
     this.changed = true;
   }
 
-  private close(): void {
+  /** Closes the innermost container, whose closing bracket is at position `at` of the whole text. */
+  private close(at: number): void {
     const c = this.cur!;
+    this.sizes[this.stack.length] = at + 1 - this.curStart;
     if (this.stack.length === 0) {
       this.cur = undefined;
       this.root = c;
@@ -246,6 +276,7 @@ export class PartialJsonParser {
     } else {
       const parent = this.stack.pop()!;
       this.key = this.keys.pop()!;
+      this.curStart = this.starts.pop()!;
       this.cur = parent;
       if (Array.isArray(parent)) parent.push(c);
       else setKey(parent, this.key, c);
@@ -256,6 +287,8 @@ export class PartialJsonParser {
   private read(s: string): void {
     const n = s.length;
     let p = 0;
+    this.bsAt = this.ctlAt = -1;
+    this.spanFrom = 0;
     while (p < n && this.err === undefined) {
       switch (this.mode) {
         case VALUE:
@@ -271,13 +304,29 @@ export class PartialJsonParser {
             this.str = "";
             this.strHi = "";
             this.changed = true;
-            p = this.scanString(s, p + 1, n);
-          } else if (c === 123) {
-            this.open({}, KEY_OR_CLOSE);
-            p++;
-          } else if (c === 91) {
-            this.open([], VALUE_OR_CLOSE);
-            p++;
+            p = this.readString(s, p + 1, n, true);
+          } else if (c === 123 || c === 91) {
+            // A container complete within this piece is read at once by JSON.parse; else one
+            // token at a time, so that snapshots can show it partially.
+            const depth = this.cur === undefined ? 0 : this.stack.length + 1;
+            const e = p < this.spanFrom || n - p < MIN_SPAN || n - p < (this.sizes[depth] ?? 0) ? -1 : this.span(s, p, n);
+            let v: unknown = NOT_PARSED;
+            if (e > 0) {
+              try {
+                v = JSON.parse(s.slice(p, e));
+              } catch {
+                this.spanFrom = n; // not JSON: read it token by token, to report where
+              }
+            }
+            if (v !== NOT_PARSED) {
+              this.sizes[depth] = e - p;
+              this.put(v);
+              p = e;
+            } else {
+              if (c === 123) this.open({}, KEY_OR_CLOSE, this.offset + p);
+              else this.open([], VALUE_OR_CLOSE, this.offset + p);
+              p++;
+            }
           } else if ((c >= 48 && c <= 57) || c === 45) {
             const r = this.num(s, p, n, false, this.offset);
             if (r === -1) {
@@ -293,7 +342,7 @@ export class PartialJsonParser {
             const which = c === 116 ? 0 : c === 102 ? 1 : 2;
             p = this.literal(s, p, n, which, 1);
           } else if (c === 93 && this.mode === VALUE_OR_CLOSE) {
-            this.close();
+            this.close(this.offset + p);
             p++;
           } else if (c === 0xfeff && this.offset + p === 0) {
             p++; // a byte order mark as the very first character
@@ -309,7 +358,7 @@ export class PartialJsonParser {
             c = s.charCodeAt(p);
           }
           if (c === 44) this.mode = Array.isArray(this.cur) ? VALUE : KEY;
-          else if (c === (Array.isArray(this.cur) ? 93 : 125)) this.close();
+          else if (c === (Array.isArray(this.cur) ? 93 : 125)) this.close(this.offset + p);
           else return this.unexpected(s, p);
           p++;
           break;
@@ -325,9 +374,9 @@ export class PartialJsonParser {
             this.mode = KEY_STRING;
             this.str = "";
             this.strHi = "";
-            p = this.scanString(s, p + 1, n);
+            p = this.readString(s, p + 1, n, true);
           } else if (c === 125 && this.mode === KEY_OR_CLOSE) {
-            this.close();
+            this.close(this.offset + p);
             p++;
           } else {
             return this.unexpected(s, p);
@@ -351,7 +400,7 @@ export class PartialJsonParser {
             p = this.resumeEscape(s, p, n);
             if (p === n) return;
           }
-          p = this.scanString(s, p, n);
+          p = this.readString(s, p, n, false);
           break;
         case NUMBER: {
           let k = p;
@@ -379,6 +428,46 @@ export class PartialJsonParser {
   }
 
   /**
+   * The end (index after the closing bracket) of the container opening at `p`, when it closes
+   * within this piece and is long enough; else -1, and no more attempts in this piece (or in the
+   * container), so that each character is scanned at most once by attempts that fail.
+   */
+  private span(s: string, p: number, n: number): number {
+    let depth = 0;
+    let i = p;
+    while (i < n) {
+      const c = s.charCodeAt(i++);
+      if (c === 34) {
+        // Skip the string: a tight loop for short ones, indexOf for long ones.
+        const lim = i + 16 < n ? i + 16 : n;
+        let d = 0;
+        while (i < lim && (d = s.charCodeAt(i)) !== 34) i += d === 92 ? 2 : 1;
+        if (i >= lim) {
+          for (;;) {
+            i = s.indexOf('"', i);
+            if (i < 0) break;
+            let k = i - 1;
+            while (s.charCodeAt(k) === 92) k--;
+            if ((i - k) % 2 === 1) break; // an even number of backslashes before it: the end
+            i++;
+          }
+          if (i < 0) break;
+        }
+        i++;
+      } else if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth === 0) {
+        if (i - p >= MIN_SPAN) return i;
+        // Too short for a JSON.parse call to pay (about 100 ns each): token by token, with no
+        // more attempts inside it.
+        this.spanFrom = i;
+        return -1;
+      }
+    }
+    this.spanFrom = n;
+    return -1;
+  }
+
+  /**
    * true/false/null whose first `matched` characters were read, the literal starting at `p` (which
    * may be negative when it began in an earlier push). Returns where reading goes on.
    */
@@ -401,6 +490,163 @@ export class PartialJsonParser {
     this.lit = which;
     this.litMatched = i;
     return n;
+  }
+
+  /**
+   * Reads string contents from `p` (after the opening quote when `opened`, or where the last push
+   * stopped), up to the closing quote or the end of the piece. Returns where reading goes on.
+   *
+   * Finds the end of the run first (a tight loop over the first characters of a new string, then
+   * indexOf and a cached search for control characters), then takes the run whole: one slice, or
+   * the slices between its escapes. Anything wrong (a control character, a bad escape) goes to
+   * `scanString`, which reports it precisely.
+   */
+  private readString(s: string, p: number, n: number, opened: boolean): number {
+    let q = -1; // the closing quote
+    let escaped = false;
+    let i = p;
+    if (opened) {
+      const lim = p + 24 < n ? p + 24 : n;
+      while (i < lim) {
+        const c = s.charCodeAt(i);
+        if (c === 34) {
+          q = i;
+          if (!escaped && this.mode === KEY_STRING) {
+            // A key: the same string as last time it was seen, when it is in the cache. Property
+            // stores with a string already used as a key are much cheaper (no lookup to intern it).
+            const len = q - p;
+            const h = len === 0 ? 0 : (len * 7 + s.charCodeAt(p) * 31 + s.charCodeAt(q - 1)) & 255;
+            let key = KEYS[h]!;
+            let k = 0;
+            if (key.length === len) while (k < len && key.charCodeAt(k) === s.charCodeAt(p + k)) k++;
+            if (k !== len || key.length !== len) KEYS[h] = key = s.slice(p, q);
+            this.key = key;
+            this.mode = COLON;
+            return q + 1;
+          }
+          break;
+        }
+        if (c === 92) {
+          escaped = true;
+          i += 2; // the escaped character, which may be a quote
+        } else if (c < 32) return this.scanString(s, p, n); // an error, reported there
+        else i++;
+      }
+    }
+    let end = n; // the end of the run to take now
+    if (q >= 0) end = q;
+    else {
+      if (i < n) {
+        // The closing quote: the first one after an even number of backslashes.
+        for (let k = s.indexOf('"', i); k >= 0; k = s.indexOf('"', k + 1)) {
+          let b = k - 1;
+          while (b >= p && s.charCodeAt(b) === 92) b--;
+          if ((k - b) % 2 === 1) {
+            q = k;
+            break;
+          }
+        }
+      }
+      if (q >= 0) end = q;
+      else {
+        // The piece ends inside the string: an escape it cuts is kept for the next piece.
+        let b = n - 1;
+        while (b >= p && s.charCodeAt(b) === 92) b--;
+        if ((n - 1 - b) % 2 === 1) end = n - 1;
+        else {
+          for (let j = n - 2; j >= n - 5 && j >= p; j--) {
+            if (s.charCodeAt(j) === 92 && s.charCodeAt(j + 1) === 117) {
+              let c = j - 1;
+              while (c >= p && s.charCodeAt(c) === 92) c--;
+              if ((j - c) % 2 === 1) end = j;
+              break;
+            }
+          }
+        }
+      }
+      if (end > i) {
+        if (this.ctlAt < i) {
+          CONTROL.lastIndex = i;
+          this.ctlAt = CONTROL.test(s) ? CONTROL.lastIndex - 1 : n;
+        }
+        if (this.ctlAt < end) return this.scanString(s, p, n); // a control character
+        if (!escaped) escaped = this.nextBackslash(s, i, n) < end;
+      }
+    }
+    // The run [p, end): slices between escapes. Its last character is kept aside in `last` when
+    // it ends an unfinished string and is a high surrogate: its pair may come in the next piece.
+    let out = "";
+    let a = p;
+    let ch = ""; // the last escape decoded, not yet added to out
+    if (escaped) {
+      for (let b = this.nextBackslash(s, p, n); b < end; b = this.nextBackslash(s, a, n)) {
+        const e = s.charCodeAt(b + 1);
+        const from = a;
+        let code: number;
+        if (e === 117) {
+          const h0 = hexValue(s.charCodeAt(b + 2));
+          const h1 = hexValue(s.charCodeAt(b + 3));
+          const h2 = hexValue(s.charCodeAt(b + 4));
+          const h3 = hexValue(s.charCodeAt(b + 5));
+          if ((h0 | h1 | h2 | h3) < 0) return this.scanString(s, p, n); // a bad \u escape
+          code = (h0 << 12) | (h1 << 8) | (h2 << 4) | h3;
+          a = b + 6;
+        } else {
+          code = simpleEscape(e);
+          if (code < 0) return this.scanString(s, p, n); // a bad escape
+          a = b + 2;
+        }
+        out += ch + s.slice(from, b);
+        ch = String.fromCharCode(code);
+      }
+    }
+    let last = "";
+    if (a < end) {
+      if (q < 0 && isHighSurrogate(s.charCodeAt(end - 1))) {
+        out += ch + s.slice(a, end - 1);
+        last = s.charAt(end - 1);
+      } else out += ch + s.slice(a, end);
+    } else if (q < 0 && ch !== "" && isHighSurrogate(ch.charCodeAt(0))) last = ch;
+    else out += ch;
+    if (q >= 0) {
+      let value = out;
+      if (this.str !== "" || this.strHi !== "") {
+        value = this.str + this.strHi + out;
+        value.charCodeAt(0); // flattens the rope built across pieces, once
+      }
+      if (this.mode === KEY_STRING) {
+        this.key = value;
+        this.mode = COLON;
+      } else {
+        // Nothing new to see when only the closing quote arrived: keep the last snapshot.
+        const was = this.changed;
+        const same = value.length === this.str.length;
+        this.put(value);
+        if (same) this.changed = was;
+      }
+      this.str = "";
+      this.strHi = "";
+      return q + 1;
+    }
+    if (end < n) {
+      // Keep the cut escape (checking the hex digits it already has).
+      for (let k = end + 2; k < n; k++) if (hexValue(s.charCodeAt(k)) < 0) return this.scanString(s, p, n);
+      this.esc = s.slice(end, n);
+    }
+    if (out === "" && last === "") return n; // nothing new (a held-back surrogate stays held)
+    const visible = this.strHi + out;
+    this.strHi = last;
+    if (visible !== "") {
+      this.str += visible;
+      if (this.mode === STRING) this.changed = true;
+    }
+    return n;
+  }
+
+  /** The first backslash at or after `from` in the piece (n when none), cached for the piece. */
+  private nextBackslash(s: string, from: number, n: number): number {
+    if (this.bsAt < from) this.bsAt = indexOrEnd(s, "\\", from, n);
+    return this.bsAt;
   }
 
   /**
