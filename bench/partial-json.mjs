@@ -1,7 +1,7 @@
 // Benchmark of PartialJsonParser (src/structured/partial-json.ts) against JSON.parse.
 //
 // Not a build entry point: it imports the test build, so build that first:
-//   npm run build:test && node bench/partial-json.mjs [--quick] [--shape=strings|objects|numbers] [--size=1|4] [--only=parse|snapshot]
+//   npm run build:test && node bench/partial-json.mjs [--quick] [--shape=strings|objects|numbers] [--size=1|4] [--only=parse|snapshot] [--chunk=100]
 // (--shape/--size/--only narrow the run, e.g. for `node --cpu-prof bench/partial-json.mjs --shape=objects --size=1 --only=parse`.)
 //
 // For each document shape, at 1 MB and 4 MB, fed in 100-character chunks (10k chunks per MB):
@@ -12,13 +12,14 @@
 // (as a TextDecoder would give them), so slicing the document is not measured.
 import { PartialJsonParser } from "../build/src/structured/partial-json.js";
 import { deepStrictEqual } from "node:assert/strict";
+import { PerformanceObserver } from "node:perf_hooks";
 
 const args = process.argv.slice(2);
 const arg = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const quick = args.includes("--quick");
 const RUNS = quick ? 7 : 21;
 const WARMUP = quick ? 5 : 10;
-const CHUNK = 100;
+const CHUNK = Number(arg("chunk") ?? 100);
 const MB = 1 << 20;
 
 /** Deterministic pseudo-random numbers. */
@@ -101,12 +102,20 @@ function time(fn) {
   return performance.now() - t;
 }
 
-function measure(fn) {
-  if (process.env.PJ_DEBUG) { const ts = []; for (let i = 0; i < 12; i++) ts.push(time(fn).toFixed(1)); console.error(ts.join(" ")); }
+/** Median time of RUNS runs after WARMUP runs, and the share of the measured time spent in GC. */
+async function measure(fn) {
   for (let i = 0; i < WARMUP; i++) fn(); // warm-up: the JIT settles after a few runs
+  const gcs = [];
+  const obs = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  obs.observe({ entryTypes: ["gc"] });
   const ts = [];
+  const from = performance.now();
   for (let i = 0; i < RUNS; i++) ts.push(time(fn));
-  return median(ts);
+  const to = performance.now();
+  await new Promise((r) => setTimeout(r, 100)); // GC entries arrive asynchronously
+  obs.disconnect();
+  const gc = gcs.filter((e) => e.startTime >= from && e.startTime < to).reduce((sum, e) => sum + e.duration, 0);
+  return { ms: median(ts), gcShare: gc / (to - from) };
 }
 
 const parseAll = (chunks) => () => {
@@ -130,9 +139,9 @@ if (args.includes("--child")) {
   const doc = SHAPES[shape](size * MB);
   const chunks = chunksOf(doc);
   const fn = mode === "json" ? () => JSON.parse(doc) : mode === "parse" ? parseAll(chunks) : parseSnap(chunks);
-  const ms = measure(fn);
+  const { ms, gcShare } = await measure(fn);
   deepStrictEqual(fn(), JSON.parse(doc)); // what was measured is a correct parse
-  process.stdout.write(JSON.stringify({ ms, chars: doc.length, chunks: chunks.length }));
+  process.stdout.write(JSON.stringify({ ms, gcShare, chars: doc.length, chunks: chunks.length }));
   process.exit(0);
 }
 
@@ -140,7 +149,7 @@ const { execFileSync } = await import("node:child_process");
 const { fileURLToPath } = await import("node:url");
 const self = fileURLToPath(import.meta.url);
 function child(shape, size, mode) {
-  const out = execFileSync(process.execPath, [...process.execArgv, self, "--child", `--shape=${shape}`, `--size=${size}`, `--only=${mode}`, ...(quick ? ["--quick"] : [])], { encoding: "utf8" });
+  const out = execFileSync(process.execPath, [...process.execArgv, self, "--child", `--shape=${shape}`, `--size=${size}`, `--only=${mode}`, `--chunk=${CHUNK}`, ...(quick ? ["--quick"] : [])], { encoding: "utf8" });
   return JSON.parse(out);
 }
 
@@ -151,13 +160,14 @@ const results = [];
 for (const shape of shapes) {
   for (const size of sizes) {
     const base = child(shape, size, "json");
-    const row = { shape, mb: size, chars: base.chars, chunks: base.chunks, jsonParse: base.ms };
-    if (only !== "snapshot") row.parse = child(shape, size, "parse").ms;
-    if (only !== "parse") row.snapshot = child(shape, size, "snapshot").ms;
+    const row = { shape, mb: size, chars: base.chars, chunks: base.chunks, jsonParse: base.ms, jsonGc: base.gcShare };
+    if (only !== "snapshot") ({ ms: row.parse, gcShare: row.parseGc } = child(shape, size, "parse"));
+    if (only !== "parse") ({ ms: row.snapshot, gcShare: row.snapshotGc } = child(shape, size, "snapshot"));
     results.push(row);
     const f = (x) => (x === undefined ? "-" : x.toFixed(2));
+    const g = (x) => (x === undefined ? "" : ` gc ${Math.round(x * 100)}%`);
     console.log(
-      `${shape.padEnd(8)} ${String(size).padStart(2)} MB ${String(row.chunks).padStart(6)} chunks | JSON.parse ${f(row.jsonParse).padStart(7)} ms | parse ${f(row.parse).padStart(7)} ms (${f(row.parse / row.jsonParse)}x) | +snapshot ${f(row.snapshot).padStart(8)} ms (${f(row.snapshot / row.jsonParse)}x)`,
+      `${shape.padEnd(8)} ${String(size).padStart(2)} MB ${String(row.chunks).padStart(6)} chunks | JSON.parse ${f(row.jsonParse).padStart(6)} ms${g(row.jsonGc)} | parse ${f(row.parse).padStart(6)} ms (${f(row.parse / row.jsonParse)}x)${g(row.parseGc)} | +snapshot ${f(row.snapshot).padStart(8)} ms (${f(row.snapshot / row.jsonParse)}x)${g(row.snapshotGc)}`,
     );
   }
 }

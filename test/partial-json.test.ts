@@ -316,3 +316,24 @@ test("linear: tokens cut into tiny pieces are never re-read (a quadratic parser 
   assert.equal(arr[2], true);
   assert.ok(ms < 5000, `took ${ms} ms`);
 });
+
+test("keys: every short key over a small alphabet (a cache of recent keys must never mix them up)", () => {
+  // "a3" and "" share a slot of the key cache; so do many of these.
+  const keys = [""];
+  for (let len = 1; len <= 3; len++) for (let i = 0; i < 4 ** len; i++) keys.push([...Array(len).keys()].map((k) => "a3b\u00e9"[Math.floor(i / 4 ** k) % 4]).join(""));
+  const obj: Record<string, number> = {};
+  keys.forEach((k, i) => (obj[k] = i));
+  const text = JSON.stringify(obj);
+  for (const size of [1, 7, text.length]) {
+    const p = new PartialJsonParser();
+    for (let i = 0; i < text.length; i += size) p.push(text.slice(i, i + size));
+    assert.deepEqual(p.end(), obj);
+  }
+  // Objects whose keys come in a different order each time, and colliding keys one after the other.
+  const text2 = JSON.stringify([...keys.map((k, i) => ({ [k]: i, [keys[(i * 7) % keys.length]!]: -i })), { a3: 1, "": 2 }, { "": 3, a3: 4, a: 5 }]);
+  for (const size of [5, 60]) {
+    const p = new PartialJsonParser();
+    for (let i = 0; i < text2.length; i += size) p.push(text2.slice(i, i + size));
+    assert.deepEqual(p.end(), JSON.parse(text2));
+  }
+});
