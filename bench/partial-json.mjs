@@ -2,7 +2,9 @@
 //
 // Not a build entry point: it imports the test build, so build that first:
 //   npm run build:test && node bench/partial-json.mjs [--quick] [--shape=strings|objects|numbers] [--size=1|4] [--only=parse|snapshot] [--chunk=100]
-// (--shape/--size/--only narrow the run, e.g. for `node --cpu-prof bench/partial-json.mjs --shape=objects --size=1 --only=parse`.)
+// (--shape/--size/--only narrow the run; add --child for a single measurement in this process, e.g.
+// `node --cpu-prof bench/partial-json.mjs --child --shape=objects --size=1 --only=parse`.)
+//   node bench/partial-json.mjs --open-cost   (snapshot cost against the size of the open container)
 //
 // For each document shape, at 1 MB and 4 MB, fed in 100-character chunks (10k chunks per MB):
 // - JSON.parse: one JSON.parse of the whole document (the baseline, per byte);
@@ -142,6 +144,37 @@ if (args.includes("--child")) {
   const { ms, gcShare } = await measure(fn);
   deepStrictEqual(fn(), JSON.parse(doc)); // what was measured is a correct parse
   process.stdout.write(JSON.stringify({ ms, gcShare, chars: doc.length, chunks: chunks.length }));
+  process.exit(0);
+}
+
+// --open-cost: what one push + snapshot() costs with a large container open (the root array of
+// objects, or an object of many keys), against the size of that container.
+if (args.includes("--open-cost")) {
+  const row = (label, prefix, item, sizes) => {
+    for (const size of sizes) {
+      const p = new PartialJsonParser();
+      p.push(prefix);
+      for (let i = 0; i < size; i++) p.push(item(i) + ",");
+      p.snapshot();
+      const reps = 100;
+      const t = performance.now();
+      for (let i = 0; i < reps; i++) {
+        p.push(item(size + i) + ",");
+        p.snapshot();
+      }
+      const us = ((performance.now() - t) / reps) * 1000;
+      console.log(`${label.padEnd(34)} ~${String(size + reps / 2).padStart(6)} open: ${us.toFixed(1).padStart(7)} µs per push + snapshot`);
+    }
+  };
+  for (let warm = 0; warm < 2; warm++) {
+    if (warm === 1) console.log("open container size -> cost of one more element and a snapshot");
+    const out = warm === 0 ? () => {} : console.log;
+    const log = console.log;
+    console.log = out;
+    row("root array of small objects", "[", (i) => `{"id":${i},"name":"item ${i}"}`, [1000, 10000, 40000, 100000]);
+    row("root object, short string values", "{", (i) => `"key_${i}":"value ${i}"`, [100, 1000, 10000]);
+    console.log = log;
+  }
   process.exit(0);
 }
 

@@ -15,8 +15,8 @@
  * escape, a number, a literal) carries on from where it stopped, and nothing consumed is read again
  * (a bounded look-ahead aside). String contents are not read character by character: a tight loop
  * covers the start of a string, indexOf finds the end of a long one, and the run is taken as one
- * slice (or the slices between its escapes), control characters being looked for by a regular
- * expression. A container (64 characters or more) that opens and closes within one push is read by
+ * slice, or the slices between its escapes (control characters being looked for by a regular
+ * expression), or, for a long run with escapes, decoded by one JSON.parse. A container (64 characters or more) that opens and closes within one push is read by
  * a single JSON.parse of its text; only values cut by the end of a push are built token by token.
  * A string cut across pushes is a rope while it grows (each snapshot shares it) and is flattened
  * once when it ends. Strings of 13 or more characters may be slices of the pushed text, which then
@@ -83,6 +83,8 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
 /** Recent keys by a hash of their length and ends (shared: strings are immutable). */
 const KEYS: string[] = new Array<string>(256).fill("");
 
+/** The shortest run of string with escapes decoded by JSON.parse rather than slice by slice. */
+const LONG_RUN = 200;
 /** The shortest container worth a JSON.parse call of its own. */
 const MIN_SPAN = 64;
 const NOT_PARSED: unknown = Symbol("not parsed");
@@ -599,12 +601,15 @@ export class PartialJsonParser {
         }
       }
       if (end > i) {
-        if (this.ctlAt < i) {
-          CONTROL.lastIndex = i;
-          this.ctlAt = CONTROL.test(s) ? CONTROL.lastIndex - 1 : n;
-        }
-        if (this.ctlAt < end) return this.scanString(s, p, n); // a control character
         if (!escaped) escaped = this.nextBackslash(s, i, n) < end;
+        // Control characters: JSON.parse finds them in the long runs it decodes; else look.
+        if (!escaped || end - p < LONG_RUN) {
+          if (this.ctlAt < i) {
+            CONTROL.lastIndex = i;
+            this.ctlAt = CONTROL.test(s) ? CONTROL.lastIndex - 1 : n;
+          }
+          if (this.ctlAt < end) return this.scanString(s, p, n); // a control character
+        }
       }
     }
     // The run [p, end): slices between escapes. Its last character is kept aside in `last` when
@@ -612,7 +617,19 @@ export class PartialJsonParser {
     let out = "";
     let a = p;
     let ch = ""; // the last escape decoded, not yet added to out
-    if (escaped) {
+    if (escaped && end - p >= LONG_RUN) {
+      // A long run with escapes: one JSON.parse decodes it in native code, as one flat piece.
+      try {
+        out = JSON.parse(opened && q >= 0 ? s.slice(p - 1, q + 1) : '"' + s.slice(p, end) + '"') as string;
+      } catch {
+        return this.scanString(s, p, n); // a bad escape
+      }
+      a = end;
+      if (q < 0 && out !== "" && isHighSurrogate(out.charCodeAt(out.length - 1))) {
+        ch = out.slice(-1);
+        out = out.slice(0, -1);
+      }
+    } else if (escaped) {
       let next = p; // where the next escape may start
       for (let b = this.nextBackslash(s, p, n); b < end; b = this.nextBackslash(s, next, n)) {
         const e = s.charCodeAt(b + 1);
