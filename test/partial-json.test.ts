@@ -316,3 +316,63 @@ test("linear: tokens cut into tiny pieces are never re-read (a quadratic parser 
   assert.equal(arr[2], true);
   assert.ok(ms < 5000, `took ${ms} ms`);
 });
+
+test("keys: every short key over a small alphabet (a cache of recent keys must never mix them up)", () => {
+  // "a3" and "" share a slot of the key cache; so do many of these.
+  const keys = [""];
+  for (let len = 1; len <= 3; len++) for (let i = 0; i < 4 ** len; i++) keys.push([...Array(len).keys()].map((k) => "a3b\u00e9"[Math.floor(i / 4 ** k) % 4]).join(""));
+  const obj: Record<string, number> = {};
+  keys.forEach((k, i) => (obj[k] = i));
+  const text = JSON.stringify(obj);
+  for (const size of [1, 7, text.length]) {
+    const p = new PartialJsonParser();
+    for (let i = 0; i < text.length; i += size) p.push(text.slice(i, i + size));
+    assert.deepEqual(p.end(), obj);
+  }
+  // Objects whose keys come in a different order each time, and colliding keys one after the other.
+  const text2 = JSON.stringify([...keys.map((k, i) => ({ [k]: i, [keys[(i * 7) % keys.length]!]: -i })), { a3: 1, "": 2 }, { "": 3, a3: 4, a: 5 }]);
+  for (const size of [5, 60]) {
+    const p = new PartialJsonParser();
+    for (let i = 0; i < text2.length; i += size) p.push(text2.slice(i, i + size));
+    assert.deepEqual(p.end(), JSON.parse(text2));
+  }
+});
+
+test("long strings with escapes, whole in a piece or cut anywhere: decoded exactly, errors found where they are", () => {
+  const long = 'Line one.\nShe said "hi" \\ back/slash\ttab é \u2028 😀 \ud83d '.repeat(12) + "end \ud83d";
+  const texts = [JSON.stringify(long), JSON.stringify([long, { k: long, n: 1 }, long.slice(0, 250)]), JSON.stringify(long).replaceAll("é", "\\u00e9").replaceAll("/", "\\/")];
+  for (const text of texts) {
+    const expected = JSON.parse(text);
+    // Without the last character, the root container does not close in the piece: read token by token.
+    for (const pieces of [[text], [text.slice(0, -1), text.slice(-1)], [text.slice(0, 301), text.slice(301, 700), text.slice(700)]]) {
+      const p = new PartialJsonParser();
+      for (const piece of pieces) p.push(piece);
+      assert.deepEqual(p.end(), expected, `pieces of ${pieces.map((x) => x.length)}`);
+    }
+    for (const size of [1, 7, 250]) {
+      const p = new PartialJsonParser();
+      let prev = "";
+      for (let i = 0; i < text.length; i += size) {
+        p.push(text.slice(i, i + size));
+        const s = p.snapshot();
+        const str = typeof s === "string" ? s : Array.isArray(s) ? s[0] : undefined;
+        if (typeof str === "string") {
+          assert.ok(str.startsWith(prev) && long.startsWith(str), `snapshot at ${i} is a growing prefix`);
+          prev = str;
+        }
+      }
+      assert.deepEqual(p.end(), expected);
+    }
+  }
+  // A raw control character or a bad escape deep inside a long run with escapes.
+  const body = JSON.stringify(long).slice(1, -1);
+  for (const [bad, message] of [["\u0001", /Bad control character/], ["\\x", /Bad escaped character/], ["\\u12z4", /Bad Unicode escape/]] as const) {
+    const text = `["${body.slice(0, 300)}${bad}${body.slice(300)}"`;
+    const at = 2 + 300 + (bad === "\\u12z4" ? 4 : bad === "\\x" ? 1 : 0);
+    for (const pieces of [[text], [text.slice(0, 150), text.slice(150)]]) {
+      const e = endError(pieces);
+      assert.match(e.message, message);
+      assert.equal(e.position, at, `${JSON.stringify(bad)}: ${e.message}`);
+    }
+  }
+});
