@@ -8,7 +8,7 @@ import type {
   CompletionUsage, LlmWarning,
 } from "../types.js";
 import { extractJson } from "./extract.js";
-import { PartialJsonParser } from "./partial-json.js";
+import { partialValues } from "./partial-values.js";
 import { resolveSchema, type ResolvedSchema, type SchemaIssue } from "./schema.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
 import { strictifySchema } from "./strict-schema.js";
@@ -224,36 +224,20 @@ export class ParsedChatStream<T> implements AsyncIterable<ChatCompletionChunk> {
 
   /**
    * The value as it streams in: a new deep-partial snapshot each time it grows (snapshots never change
-   * afterwards, so keeping them is safe). Consumes the stream; iterate this or the chunks, not both.
+   * afterwards, so keeping them is safe; see `partialValues` for how often). Consumes the stream;
+   * iterate this or the chunks, not both.
    */
   get partialObjectStream(): AsyncIterable<DeepPartial<T>> {
-    const self = this;
-    return {
+    const stream = this.stream;
+    const texts = {
       async *[Symbol.asyncIterator]() {
-        const parser = new PartialJsonParser();
-        let started = false;
-        let last: unknown;
-        for await (const chunk of self.stream) {
-          let text = chunk.choices[0]?.delta.content;
-          if (!text) continue;
-          if (!started) {
-            // Whatever precedes the value (a code fence, a sentence) is not part of it.
-            const at = text.search(/[[{]/);
-            if (at === -1) continue;
-            text = text.slice(at);
-            started = true;
-          }
-          if (parser.done) continue;
-          parser.push(text);
-          let snap = parser.snapshot();
-          if (self.p.schema.wrapped) snap = (snap as { value?: unknown } | undefined)?.value;
-          if (snap !== undefined && snap !== last) {
-            last = snap;
-            yield snap as DeepPartial<T>;
-          }
+        for await (const chunk of stream) {
+          const text = chunk.choices[0]?.delta.content;
+          if (text) yield text;
         }
       },
     };
+    return partialValues(texts, this.p.schema.wrapped) as AsyncIterable<DeepPartial<T>>;
   }
 
   /** The whole completion with `parsed`, validated (and repaired if need be). */
