@@ -1,7 +1,7 @@
 // Benchmark of PartialJsonParser (src/structured/partial-json.ts) against JSON.parse.
 //
 // Not a build entry point: it imports the test build, so build that first:
-//   npm run build:test && node bench/partial-json.mjs [--quick] [--shape=strings|objects|numbers] [--size=1|4] [--only=parse|snapshot] [--chunk=100]
+//   npm run build:test && node bench/partial-json.mjs [--quick] [--shape=strings|objects|numbers] [--size=1|4] [--only=parse|snapshot|stream] [--chunk=100]
 // (--shape/--size/--only narrow the run; add --child for a single measurement in this process, e.g.
 // `node --cpu-prof bench/partial-json.mjs --child --shape=objects --size=1 --only=parse`.)
 //   node bench/partial-json.mjs --open-cost   (snapshot cost against the size of the open container)
@@ -9,10 +9,12 @@
 // For each document shape, at 1 MB and 4 MB, fed in 100-character chunks (10k chunks per MB):
 // - JSON.parse: one JSON.parse of the whole document (the baseline, per byte);
 // - parse: all push() calls plus end();
-// - +snapshot: the same with snapshot() after every push (what partialObjectStream does).
+// - +snapshot: the same with snapshot() after every push;
+// - partialObjectStream: the pieces through partialValues, as parse({ stream: true }) does (snapshots at 1/16 growth).
 // Times are the median of 21 runs after 10 warm-up runs (steady state, JIT settled); chunks are flat strings made before timing
 // (as a TextDecoder would give them), so slicing the document is not measured.
 import { PartialJsonParser } from "../build/src/structured/partial-json.js";
+import { partialValues } from "../build/src/structured/partial-values.js";
 import { deepStrictEqual } from "node:assert/strict";
 import { PerformanceObserver } from "node:perf_hooks";
 
@@ -98,21 +100,21 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(fn) {
+async function time(fn) {
   const t = performance.now();
-  fn();
+  await fn();
   return performance.now() - t;
 }
 
 /** Median time of RUNS runs after WARMUP runs, and the share of the measured time spent in GC. */
 async function measure(fn) {
-  for (let i = 0; i < WARMUP; i++) fn(); // warm-up: the JIT settles after a few runs
+  for (let i = 0; i < WARMUP; i++) await fn(); // warm-up: the JIT settles after a few runs
   const gcs = [];
   const obs = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
   obs.observe({ entryTypes: ["gc"] });
   const ts = [];
   const from = performance.now();
-  for (let i = 0; i < RUNS; i++) ts.push(time(fn));
+  for (let i = 0; i < RUNS; i++) ts.push(await time(fn));
   const to = performance.now();
   await new Promise((r) => setTimeout(r, 100)); // GC entries arrive asynchronously
   obs.disconnect();
@@ -124,6 +126,13 @@ const parseAll = (chunks) => () => {
   const p = new PartialJsonParser();
   for (const c of chunks) p.push(c);
   return p.end();
+};
+// What partialObjectStream does: the pieces through partialValues (snapshots at 1/16 growth or 40 ms), every snapshot read.
+const streamed = (chunks) => async () => {
+  const pieces = { async *[Symbol.asyncIterator]() { yield* chunks; } };
+  let last;
+  for await (const v of partialValues(pieces, false)) last = v;
+  return last;
 };
 const parseSnap = (chunks) => () => {
   const p = new PartialJsonParser();
@@ -140,9 +149,9 @@ if (args.includes("--child")) {
   const [shape, size, mode] = [arg("shape"), Number(arg("size")), arg("only")];
   const doc = SHAPES[shape](size * MB);
   const chunks = chunksOf(doc);
-  const fn = mode === "json" ? () => JSON.parse(doc) : mode === "parse" ? parseAll(chunks) : parseSnap(chunks);
+  const fn = mode === "json" ? () => JSON.parse(doc) : mode === "parse" ? parseAll(chunks) : mode === "stream" ? streamed(chunks) : parseSnap(chunks);
   const { ms, gcShare } = await measure(fn);
-  deepStrictEqual(fn(), JSON.parse(doc)); // what was measured is a correct parse
+  deepStrictEqual(await fn(), JSON.parse(doc)); // what was measured is a correct parse
   process.stdout.write(JSON.stringify({ ms, gcShare, chars: doc.length, chunks: chunks.length }));
   process.exit(0);
 }
@@ -195,12 +204,13 @@ for (const shape of shapes) {
     const base = child(shape, size, "json");
     const row = { shape, mb: size, chars: base.chars, chunks: base.chunks, jsonParse: base.ms, jsonGc: base.gcShare };
     if (only !== "snapshot") ({ ms: row.parse, gcShare: row.parseGc } = child(shape, size, "parse"));
-    if (only !== "parse") ({ ms: row.snapshot, gcShare: row.snapshotGc } = child(shape, size, "snapshot"));
+    if (only !== "parse" && only !== "stream") ({ ms: row.snapshot, gcShare: row.snapshotGc } = child(shape, size, "snapshot"));
+    if (only === undefined || only === "stream") ({ ms: row.stream, gcShare: row.streamGc } = child(shape, size, "stream"));
     results.push(row);
     const f = (x) => (x === undefined ? "-" : x.toFixed(2));
     const g = (x) => (x === undefined ? "" : ` gc ${Math.round(x * 100)}%`);
     console.log(
-      `${shape.padEnd(8)} ${String(size).padStart(2)} MB ${String(row.chunks).padStart(6)} chunks | JSON.parse ${f(row.jsonParse).padStart(6)} ms${g(row.jsonGc)} | parse ${f(row.parse).padStart(6)} ms (${f(row.parse / row.jsonParse)}x)${g(row.parseGc)} | +snapshot ${f(row.snapshot).padStart(8)} ms (${f(row.snapshot / row.jsonParse)}x)${g(row.snapshotGc)}`,
+      `${shape.padEnd(8)} ${String(size).padStart(2)} MB ${String(row.chunks).padStart(6)} chunks | JSON.parse ${f(row.jsonParse).padStart(6)} ms${g(row.jsonGc)} | parse ${f(row.parse).padStart(6)} ms (${f(row.parse / row.jsonParse)}x)${g(row.parseGc)} | +snapshot ${f(row.snapshot).padStart(8)} ms (${f(row.snapshot / row.jsonParse)}x)${g(row.snapshotGc)} | partialObjectStream ${f(row.stream).padStart(7)} ms (${f(row.stream / row.jsonParse)}x)${g(row.streamGc)}`,
     );
   }
 }
@@ -209,6 +219,6 @@ if (sizes.length > 1) {
   for (const shape of shapes) {
     const [a, b] = [1, 4].map((s) => results.find((r) => r.shape === shape && r.mb === s));
     const f = (k) => (a[k] === undefined ? "-" : (b[k] / a[k]).toFixed(2));
-    console.log(`${shape.padEnd(8)} JSON.parse ${f("jsonParse")} | parse ${f("parse")} | +snapshot ${f("snapshot")}`);
+    console.log(`${shape.padEnd(8)} JSON.parse ${f("jsonParse")} | parse ${f("parse")} | +snapshot ${f("snapshot")} | partialObjectStream ${f("stream")}`);
   }
 }
