@@ -2,7 +2,10 @@ import type { ChatCreate } from "../core/chat-create.js";
 import type { RequestOptions } from "../core/options.js";
 import { AbortError, ConfigError, MaxStepsError } from "../errors.js";
 import type { ProviderPreset } from "../providers/preset.js";
-import { isTool, type Tool, type ToolContext } from "../structured/tool.js";
+import { isMarkedTool } from "../core/tool-mark.js";
+import type { Tool, ToolContext } from "../structured/tool.js";
+
+const isTool = (t: unknown): t is Tool => isMarkedTool(t);
 import type {
   ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam, ChatCompletionMessageToolCall,
   ChatCompletionTool, CompletionUsage, LlmWarning,

@@ -7,3 +7,8 @@ export function wireTool(t: unknown): unknown {
   const { type, function: fn } = t as { type: string; function: unknown };
   return { type, function: fn };
 }
+
+/** Whether a tools entry was made by `tool()` (checked by its mark, so the tool loop need not load the schema tooling). */
+export function isMarkedTool(t: unknown): boolean {
+  return typeof t === "object" && t !== null && (t as Record<symbol, unknown>)[TOOL_MARK] === true;
+}
