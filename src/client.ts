@@ -79,6 +79,13 @@ function run<T>(cfg: ResolvedConfig, fn: () => Promise<Answer<T>>): LlmPromise<T
 
 async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParams, options?: RequestOptions): Promise<Answer<ChatCompletion | ChatStream>> {
   const call = resolveCall(cfg, options);
+  if (params?.repairHistory && Array.isArray(params.messages)) {
+    // Loaded only by those who ask for it.
+    const { repairMessages } = await import("./agent/repair.js");
+    const r = repairMessages(params.messages, { provider: cfg.preset });
+    for (const w of r.warnings) call.warn(w);
+    params = { ...params, messages: r.messages };
+  }
   const body = buildChatBody(params, cfg, call.warn);
   const model = body.model as string;
   const stream = body.stream === true;

@@ -27,6 +27,8 @@ export { tool, isTool } from "./structured/tool.js";
 export type { Tool, ToolOptions, ToolContext, ToolArgs } from "./structured/tool.js";
 export type { ParsedChatStream, ParseParams, ParsedChatCompletion, ParsedMessage, ParsedOf, DeepPartial } from "./structured/parse.js";
 export { ToolRun } from "./agent/tool-run.js";
+export { repairMessages } from "./agent/repair.js";
+export type { RepairOptions, RepairResult } from "./agent/repair.js";
 export type { RunToolsParams, RunToolsOptions, ToolLoopTarget } from "./agent/run-tools.js";
 export type { RunEvent, RunEventOf, RunResult, RunFinishReason, StepRecord, ToolResultRecord, ApprovalRequest, ApprovalAnswer } from "./agent/events.js";
 export type { StandardSchemaV1, StandardIssue, StandardJsonSchemaConverter, InferOutput } from "./structured/standard-schema.js";

@@ -163,6 +163,8 @@ export interface ChatCompletionCreateParams {
   /** Mistral: prepend its safety prompt. */
   safe_prompt?: boolean;
 
+  /** mimir-llm: repair the history before sending it (see `repairMessages`); warnings say what changed. */
+  repairHistory?: boolean;
   /** mimir-llm: force a structured-output strategy for this request (see `parse()`). */
   structuredOutput?: "json_schema" | "json_object" | "prompt";
   /** Anything else the server takes: merged into the request body as is. */
@@ -305,7 +307,8 @@ export type LlmWarningType =
   | "structured-output-extracted"
   | "structured-output-repaired"
   | "structured-output-invalid"
-  | "schema-made-strict";
+  | "schema-made-strict"
+  | "history-repaired";
 
 /** A change mimir-llm made on the caller's behalf, reported rather than done silently. */
 export interface LlmWarning {

@@ -137,6 +137,7 @@ export async function loop(client: ToolLoopTarget, params: RunToolsParams, optio
   };
   let messages: ChatCompletionMessageParam[] = [...request.messages];
   if (repairHistory) {
+    // The loop only ever calls the model after the history ends in results or a user turn: pending calls at the end get a "no result" answer.
     const r = repairMessages(messages, { provider: client.provider });
     messages = r.messages;
     for (const w of r.warnings) warn(w);

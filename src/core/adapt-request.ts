@@ -41,6 +41,7 @@ export function buildChatBody(params: ChatCompletionCreateParams, cfg: ResolvedC
   // tool() objects travel as the plain OpenAI function tool they contain.
   if (Array.isArray(body.tools)) body.tools = body.tools.map(wireTool);
 
+  delete body.repairHistory;
   // Structured output: the strategy the caller asked for, else what the preset and the server allow.
   const asked = body.structuredOutput;
   delete body.structuredOutput;

@@ -31,6 +31,10 @@ export interface ProviderCapabilities {
   structuredOutput?: StructuredOutputStrategy | ((model: string) => StructuredOutputStrategy);
   /** `parse()` asks for `strict: true` json_schema (every property required, no extra properties) [false]. */
   strictJsonSchema?: boolean;
+  /** History repair: the server takes system messages after the first turn (elsewhere they are merged into the first) [false]. */
+  systemAnywhere?: boolean;
+  /** History repair: tool results must be followed by an assistant turn before a user turn (Mistral) [false]. */
+  assistantAfterToolResults?: boolean;
 }
 
 /** Passed to a preset's `adaptRequest` hook. */

@@ -1,4 +1,5 @@
 import type { ResponseFormatHabits, SimRefusal } from "./response-format.js";
+import type { HistoryCheck } from "./history.js";
 
 /**
  * The wire habits of one provider family (quirk ids as defined in docs/compatibility.md). Pure data and small functions.
@@ -53,6 +54,12 @@ export interface DialectHabits {
    * are ignored, or are refused with the server's own 400 (Q4 among them).
    */
   responseFormat: ResponseFormatHabits;
+  /**
+   * How the server checks the conversation (tool results paired with their calls, role order, system
+   * messages), in the order it checks, each refusal in its words; made after `validate`. Unset: every
+   * history is taken (Ollama). `SimulatorOptions.validateHistory: false` turns the checks off.
+   */
+  history?: readonly HistoryCheck[];
   /** Request-side rejections (Q1–Q3, Q5, R4): an error for a body this server would refuse. */
   validate?(body: Record<string, any>): { status: number; message: string; type?: string; param?: string; code?: string } | undefined;
   /** E8: the status and message for an unknown model. */
@@ -105,6 +112,62 @@ function serdeColumn(body: Record<string, any>): number {
   return at === -1 ? 1 : at + '"type":"json_schema"'.length;
 }
 
+/** "an object", "a string", "null": how OpenAI names the type it got. */
+const article = (t: string) => (t === "null" ? t : /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+
+/**
+ * OpenAI's checks of a history, in its words. The tool message without `tool_call_id` (a schema check,
+ * made first): langchain#22600, MadcowD/ell#325, run-llama/multi-agent-concierge#16 (param
+ * `messages.[N].tool_call_id`, code null). The tool message answering no preceding `tool_calls` turn
+ * ("preceeding", sic): miurla/morphic#136, smarter-sh/smarter#264 (param `messages.[N].role`). The id
+ * no call of that turn has: dapr/dapr-agents#145. The calls left unanswered, named by id, param at the
+ * assistant turn: router-for-me/CLIProxyAPI#2798, sdcb/chats#132 (the turn at 57, the stray tool message
+ * at 59). Arguments that are not a string: OpenAI's invalid_type wording for a message field
+ * (clusterzx/paperless-ai#748 quotes it for `content`).
+ */
+const openaiHistory: readonly HistoryCheck[] = [
+  {
+    kind: "tool-call-id-required",
+    refuse: (at) => ({ status: 400, message: "Missing parameter 'tool_call_id': messages with role 'tool' must have a 'tool_call_id'.", param: `messages.[${at}].tool_call_id` }),
+  },
+  {
+    kind: "arguments-string",
+    refuse: (at, k, got) => ({
+      status: 400,
+      message: `Invalid type for 'messages[${at}].tool_calls[${k}].function.arguments': expected a string, but got ${article(got)} instead.`,
+      param: `messages[${at}].tool_calls[${k}].function.arguments`,
+      code: "invalid_type",
+    }),
+  },
+  {
+    kind: "results-by-id",
+    orphan: (at) => ({ status: 400, message: "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", param: `messages.[${at}].role` }),
+    unknownId: (at, id) => ({ status: 400, message: `Invalid parameter: 'tool_call_id' of '${id}' not found in 'tool_calls' of previous message.`, param: `messages.[${at}].tool_call_id` }),
+    unanswered: (at, ids) => ({
+      status: 400,
+      message: `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${ids.join(", ")}`,
+      param: `messages.[${at}].role`,
+    }),
+  },
+];
+
+/**
+ * mistral_common's message order (`MistralRequestValidator._validate_message_order`): after a tool
+ * message only an assistant or another tool message; a tool message only after an assistant or a tool
+ * message; a system message not after an assistant or a tool message.
+ */
+const mistralOrder: Readonly<Record<string, readonly string[]>> = {
+  system: ["user", "assistant", "system"],
+  user: ["assistant", "system", "user"],
+  assistant: ["assistant", "user", "tool"],
+  tool: ["assistant", "tool"],
+};
+const mistralCount = "Not the same number of function calls and responses";
+const mistralNoId = "Tool call id has to be defined.";
+
+/** Models vLLM serves through mistral_common (`--tokenizer-mode mistral`, the default for Mistral's own repositories). */
+const mistralModels = /mistral|mixtral|ministral|magistral|devstral|codestral|pixtral|voxtral/i;
+
 const base: DialectHabits = {
   reasoningField: "reasoning_content",
   streamUsage: "on-request",
@@ -132,6 +195,7 @@ export const dialects: Record<DialectName, Dialect> = {
       // Responses API reports it).
       strictSchema: (name, problem) => ({ status: 400, message: `Invalid schema for response_format '${name}': ${problem}`, param: "response_format", code: "invalid_json_schema" }),
     },
+    history: openaiHistory,
     validate(body) {
       // Q2: reasoning models refuse `max_tokens`.
       if (body.max_tokens != null && /^(o\d|gpt-5)/.test(String(body.model))) {
@@ -158,6 +222,16 @@ export const dialects: Record<DialectName, Dialect> = {
         refusal: { status: 400, message: "This model does not support response format `json_schema`. See supported models at https://console.groq.com/docs/structured-outputs#supported-models", param: "response_format" },
       },
     },
+    // Groq validates each message against its schema, in its own words (the same form as its
+    // "property 'reasoning' is unsupported" for an assistant message, karthink/gptel#774): a tool message
+    // without `tool_call_id` is refused (hackclub/ai#22, a body with `message` and `type` only). Whether it
+    // pairs results with calls, and in which words, no report shows: not modelled.
+    history: [
+      {
+        kind: "tool-call-id-required",
+        refuse: (at) => ({ status: 400, message: `'messages.${at}' : for 'role:tool' the following must be satisfied[('messages.${at}.tool_call_id' : property 'tool_call_id' is missing)]` }),
+      },
+    ],
     validate(body) {
       for (const p of ["logprobs", "logit_bias", "top_logprobs"]) if (body[p] != null) return { status: 400, message: `'${p}' : not supported`, param: p };
       if (typeof body.n === "number" && body.n > 1) return { status: 400, message: "'n' : number must be at most 1", param: "n" };
@@ -169,6 +243,9 @@ export const dialects: Record<DialectName, Dialect> = {
   // chunk (since 0.1.37), `tool_calls` after tool calls (since 0.5.12); `content: null` refused only on
   // a message without `tool_calls` (since 0.11.4); base64 embeddings honoured (since 0.12.7);
   // `json_schema` as well as `json_object` constrains the answer (since 0.5.0, ollama PR #7900).
+  // No `history` checks: `openai.go` turns each message into an `api.Message` as it comes (a tool
+  // message's `tool_call_id` optional), so stray tool results, unanswered calls and system messages
+  // anywhere are taken: the lenient server.
   ollama: {
     ...base,
     name: "ollama",
@@ -204,6 +281,20 @@ export const dialects: Record<DialectName, Dialect> = {
     version: "0.11.0",
     toolCalls: "null-then-full",
     autoToolChoiceRefused: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+    // vLLM itself pairs nothing: `chat_utils.py` copies a tool message's `tool_call_id` when there is one
+    // and hands the conversation to the model's chat template. The checks are the model's. Mistral models
+    // go through mistral_common in its `test` mode (vllm/tokenizers/mistral.py insists on it): role order
+    // first, then tool messages counted at each assistant message (not at the end, which only `serving`
+    // mode checks), then the tool message's id; refused in vLLM's error shape ("Unexpected role 'user'
+    // after role 'tool'", type BadRequestError, code 400: mistralai/mistral-vibe#578). Qwen 3.5 and 3.6
+    // templates raise on a system message that is not first (vllm#41114, a 400; verl#7725: two leading
+    // system messages fail too).
+    history: [
+      { kind: "role-order", models: mistralModels, allowedAfter: mistralOrder, refuse: (prev, next) => ({ status: 400, message: `Unexpected role '${next}' after role '${prev}'`, type: "BadRequestError" }) },
+      { kind: "results-counted", models: mistralModels, atEnd: false, refuse: () => ({ status: 400, message: mistralCount, type: "BadRequestError" }) },
+      { kind: "tool-call-id-required", models: mistralModels, refuse: () => ({ status: 400, message: mistralNoId, type: "BadRequestError" }) },
+      { kind: "system-first", models: /qwen3\.[5-9]/i, refuse: () => ({ status: 400, message: "System message must be at the beginning.", type: "BadRequestError" }) },
+    ],
     // S5: vLLM and SGLang send a named `error` event.
     streamError: (message) => `event: error\ndata: ${JSON.stringify({ error: { message, type: "InternalServerError", code: 500 } })}\n\n`,
     // vLLM ≥ 0.10.1 nests its errors as OpenAI does (vllm PR #22099), with the status as `code`.
@@ -272,6 +363,21 @@ export const dialects: Record<DialectName, Dialect> = {
         },
       },
     },
+    // DeepSeek's words, `param: null, code: "invalid_request_error"`: a tool message after no `tool_calls`
+    // turn (FoundationAgents/OpenManus#23 and #744, itmisx/deepx-code#94), calls left without results
+    // (TurixAI/TuriX-CUA#15, 0xPlaygrounds/rig#856, bytedance/deer-flow#2706). "insufficient tool messages"
+    // hints that it counts; modelled as pairing by id, which a history with the right ids passes alike.
+    history: [
+      {
+        kind: "results-by-id",
+        orphan: () => ({ status: 400, message: "Messages with role 'tool' must be a response to a preceding message with 'tool_calls'", code: "invalid_request_error" }),
+        unanswered: () => ({
+          status: 400,
+          message: "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. (insufficient tool messages following tool_calls message)",
+          code: "invalid_request_error",
+        }),
+      },
+    ],
     validate(body) {
       // R4: thinking + tools: the assistant's reasoning must come back next turn.
       if (String(body.model).includes("reasoner") && toolTurns(body).some((m: any) => typeof m.reasoning_content !== "string")) {
@@ -286,6 +392,16 @@ export const dialects: Record<DialectName, Dialect> = {
     streamUsage: "last-chunk",
     toolIds: "nine-alphanumerics",
     errorBody: objectError,
+    // La Plateforme runs mistral_common in `serving` mode: role order ("Unexpected role 'user' after role
+    // 'tool'", type invalid_request_message_order, code "3230": datapizza-labs/datapizza-ai#98,
+    // avante.nvim PR #2695, charmbracelet/crush#279), then tool messages counted, at each assistant message
+    // and at the end (mistralai/client-ts#106, camel-ai/camel#1467), then each tool message's id
+    // (Gage-Technologies/mistral-go#8). The checks are mistral_common's validator.py.
+    history: [
+      { kind: "role-order", allowedAfter: mistralOrder, refuse: (prev, next) => ({ status: 400, message: `Unexpected role '${next}' after role '${prev}'`, type: "invalid_request_message_order", code: "3230" }) },
+      { kind: "results-counted", atEnd: true, refuse: () => ({ status: 400, message: mistralCount }) },
+      { kind: "tool-call-id-required", refuse: () => ({ status: 400, message: mistralNoId }) },
+    ],
     validate(body) {
       // Q1: Mistral refuses unknown body fields, `stream_options` among them.
       if (body.stream_options !== undefined) return { status: 422, message: "body.stream_options: Extra inputs are not permitted", type: "invalid_request_message_error", param: "stream_options" };

@@ -7,6 +7,7 @@ import { DropConnection, type SimResponse } from "./response.js";
 import { schemaInstance } from "./instance.js";
 import { isRefusal, readResponseFormat, type Constraint, type SimRefusal } from "./response-format.js";
 import type { SimChatReply, SimDelivery, SimErrorReply, SimReply } from "./script.js";
+import { checkHistory } from "./history.js";
 
 /** Options of the simulator. */
 export interface SimulatorOptions {
@@ -46,6 +47,13 @@ export interface SimulatorOptions {
    * dialect's own list (`responseFormat.jsonSchemaModels`). The simulator's default model takes it.
    */
   jsonSchemaUnsupported?: string[];
+  /**
+   * Check the conversation as the dialect's server does (`Dialect.history`): a tool message that answers
+   * no preceding `tool_calls` turn, calls left without results, a tool message without `tool_call_id`,
+   * and where the server checks them, role order and system messages, each refused with the server's own
+   * 400. `false` takes any history, as the simulator did before it checked them [true].
+   */
+  validateHistory?: boolean;
 }
 
 /** A request the simulator received, for tests to assert what went on the wire. */
@@ -156,7 +164,7 @@ export class SimulatorEngine {
     return this.error({ kind: "error", status: 404, message: `no route for ${method} ${path}`, type: "not_found" });
   }
 
-  /** The request-side rules of the server (E8, Q1–Q6, R4, T12): an error response, or undefined to go on. */
+  /** The request-side rules of the server (E8, Q1–Q6, R4, T12, its history checks): an error response, or undefined to go on. */
   private check(body: Record<string, any>): SimResponse | undefined {
     const d = this.dialect;
     const models = this.options.models;
@@ -176,7 +184,12 @@ export class SimulatorEngine {
       return this.error({ kind: "error", status: 400, message: d.autoToolChoiceRefused, type: "BadRequestError" });
     }
     const bad = d.validate?.(body);
-    return bad ? this.error({ kind: "error", type: "invalid_request_error", ...bad }) : undefined;
+    if (bad) return this.error({ kind: "error", type: "invalid_request_error", ...bad });
+    if (d.history && this.options.validateHistory !== false && Array.isArray(body.messages)) {
+      const refused = checkHistory(body.messages, d.history, typeof body.model === "string" ? body.model : undefined);
+      if (refused) return this.error({ kind: "error", type: "invalid_request_error", ...refused });
+    }
+    return undefined;
   }
 
   private chat(reply: SimChatReply, body: Record<string, any>, signal: AbortSignal): SimResponse {

@@ -13,6 +13,8 @@ export type { SimResponse } from "./response.js";
 export { dialects, resolveDialect } from "./dialects.js";
 export type { Dialect, DialectHabits, DialectName } from "./dialects.js";
 export { schemaInstance } from "./instance.js";
+export { checkHistory } from "./history.js";
+export type { HistoryCheck, HistoryRefusal } from "./history.js";
 export type { InstanceText } from "./instance.js";
 export type { ResponseFormatHabits, FormatHandling, SimRefusal } from "./response-format.js";
 export type { SimReply, SimChatReply, SimErrorReply, SimRawReply, SimToolCall, SimDelivery } from "./script.js";
