@@ -1,7 +1,10 @@
 import { createInterface } from "node:readline";
+import type { RunResult } from "../../agent/events.js";
 import type { LlmClient } from "../../client.js";
 import { AbortError } from "../../errors.js";
+import type { Tool } from "../../structured/tool.js";
 import type { ChatCompletion, ChatCompletionCreateParams, ChatCompletionMessageParam } from "../../types.js";
+import { approver, askInSession, askOnTerminal, type Ask } from "../approvals.js";
 import { numberFlag, parseArgs, stringFlag, UsageError } from "../args.js";
 import { interruptible } from "../interrupt.js";
 import { endOpenLines, err, out, styler } from "../output.js";
@@ -33,10 +36,37 @@ ${TARGET_HELP}
   --system TEXT         a system prompt
   --temperature N       sampling temperature
   --max-tokens N        output token limit
-  --json                print the final ChatCompletion as JSON
+  --json                print the final ChatCompletion as JSON (with --tools: the last model
+                        call's; the tool calls are still shown on stderr)
   --no-stream           ask for the whole answer at once
-  --verbose             the library's debug log, and error details, on stderr
+  --tools FILE          let the model call the tools FILE exports (see "Tools" below)
+  --max-steps N         with --tools: model calls per answer at most (default 20)
+  --approval-timeout S  with --tools: seconds to answer an approval, then denied (default 60)
+  --yes                 with --tools: approve every call unasked. Dangerous: the model then runs
+                        whatever the tools can do (write, delete, send) with no one checking
+  --verbose             the library's debug log, and error details, on stderr; tool results in full
   -h, --help            this help
+
+Tools: mimir-llm chat --tools ./dice-tools.mjs "Roll a d20 for me."
+  FILE is an ES module (.mjs, or .js), its path relative to the working directory. Its tools
+  are its named exports that are tools and its default export (one tool, or an array of them);
+  anything else it exports is ignored. A tool is a tool() object:
+    import { tool } from "mimir-llm";   // from FILE's location, else this CLI's own package
+    export const roll = tool({ name: "roll", description: "Roll a die",
+      parameters: { type: "object", properties: { d: { type: "integer" } }, required: ["d"] },
+      execute: ({ d }) => ({ value: 1 + Math.floor(Math.random() * d) }) });
+  or the same options as a plain object, no import needed (the CLI wraps it with tool()):
+    export const clock = { name: "clock", description: "The time",
+      execute: () => new Date().toString() };
+  parameters: a JSON Schema, or a zod/valibot/... schema; none means no arguments. Every tool
+  needs execute. The model's text streams to stdout; each call (→), result (←) or error (✗)
+  is shown on stderr. A tool with needsApproval (true, or a function of the arguments) asks:
+    Allow write_note({"path":"a.txt"})? [y/N]
+  y or yes runs it; anything else, Enter, or no answer in time denies it, and the model is told.
+  When stdin is not a terminal (a piped prompt) nobody can be asked: such calls are denied,
+  with a note on stderr, unless --yes. Ctrl-C stops the loop (and denies a pending approval);
+  in the interactive session Ctrl-D at an approval denies it, stops and leaves, and the history
+  holds the whole loop (calls, results, answers) for the next message to continue.
 
 Exit codes: 0 ok, 1 provider or runtime error, 2 usage or config error, 130 stopped by Ctrl-C.`;
 
@@ -70,8 +100,28 @@ interface TurnOptions {
   signal: AbortSignal;
 }
 
+/** What `--tools` and its flags set up. */
+interface ToolSetup {
+  tools: Tool[];
+  maxSteps: number;
+  yes: boolean;
+  timeoutMs: number;
+  verbose: boolean;
+}
+
+interface ToolTurnOptions extends TurnOptions {
+  tools: ToolSetup;
+  /** The controller of `signal`: an approval question may stop the run (Ctrl-D). */
+  controller: AbortController;
+  /** How approvals are asked; undefined when they cannot be (stdin is not a terminal). */
+  ask: Ask | undefined;
+}
+
 export async function chatCommand(argv: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { values: [...TARGET_FLAGS, "system", "temperature", "max-tokens"], booleans: ["json", "no-stream", "verbose", "help"] }, "chat");
+  const { flags, positionals } = parseArgs(argv, {
+    values: [...TARGET_FLAGS, "system", "temperature", "max-tokens", "tools", "max-steps", "approval-timeout"],
+    booleans: ["json", "no-stream", "verbose", "help", "yes"],
+  }, "chat");
   if (flags.help) {
     out.write(CHAT_HELP + "\n");
     return 0;
@@ -84,10 +134,27 @@ export async function chatCommand(argv: string[]): Promise<number> {
     if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new UsageError(`--max-tokens must be a positive integer, got ${maxTokens}`);
     params.max_tokens = maxTokens;
   }
+  const toolsFile = stringFlag(flags, "tools");
+  const maxSteps = numberFlag(flags, "max-steps");
+  const approvalTimeout = numberFlag(flags, "approval-timeout");
+  if (toolsFile === undefined) {
+    const stray = ["max-steps", "approval-timeout", "yes"].find((f) => flags[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray} goes with --tools FILE`);
+  }
+  if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) throw new UsageError(`--max-steps must be a positive integer, got ${maxSteps}`);
+  if (approvalTimeout !== undefined && !(approvalTimeout > 0 && approvalTimeout <= 86_400)) throw new UsageError(`--approval-timeout must be a number of seconds > 0 (at most a day), got ${approvalTimeout}`);
   const llm = clientFromFlags(flags);
+  // The module loads before anything is asked, so a mistake in it costs no request.
+  const tools: ToolSetup | undefined = toolsFile === undefined ? undefined : {
+    tools: await (await import("../tools-module.js")).loadTools(toolsFile),
+    maxSteps: maxSteps ?? 20,
+    yes: flags.yes === true,
+    timeoutMs: (approvalTimeout ?? 60) * 1000,
+    verbose: flags.verbose === true,
+  };
   const system = stringFlag(flags, "system");
   const history: ChatCompletionMessageParam[] = system !== undefined ? [{ role: "system", content: system }] : [];
-  const opts = { json: flags.json === true, stream: flags["no-stream"] !== true };
+  const opts = { json: flags.json === true, stream: flags["no-stream"] !== true, tools };
 
   let prompt = positionals.join(" ");
   if (!process.stdin.isTTY) prompt = combinePrompt(await readStdin(), prompt);
@@ -99,7 +166,9 @@ export async function chatCommand(argv: string[]): Promise<number> {
   // Ctrl-C stops the reply rather than killing the program, so what came is kept and the
   // terminal is left tidy; a second Ctrl-C still ends it at once.
   const stop = new AbortController();
-  const r = await interruptible(() => stop.abort(), () => turn(llm, history, params, { ...opts, signal: stop.signal }));
+  const ask = process.stdin.isTTY ? askOnTerminal : undefined;
+  const r = await interruptible<{ stopped: boolean }>(() => stop.abort(), () =>
+    tools ? toolTurn(llm, history, params, { ...opts, tools, signal: stop.signal, controller: stop, ask }) : turn(llm, history, params, { ...opts, signal: stop.signal }));
   if (r.stopped) {
     endOpenLines();
     err.line("(stopped)", styler(process.stderr).dim);
@@ -108,15 +177,26 @@ export async function chatCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function interactive(llm: LlmClient, history: ChatCompletionMessageParam[], params: Partial<ChatCompletionCreateParams>, opts: { json: boolean; stream: boolean }): Promise<number> {
+async function interactive(llm: LlmClient, history: ChatCompletionMessageParam[], params: Partial<ChatCompletionCreateParams>, opts: { json: boolean; stream: boolean; tools: ToolSetup | undefined }): Promise<number> {
   const s = styler(process.stdout);
   const dim = styler(process.stderr).dim;
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
   rl.setPrompt(s.cyan("you› "));
-  out.line(`chatting with ${llm.provider.id} (${llm.model ?? "server default"}); ${SESSION_HELP}`, s.dim);
+  const ask = askInSession(rl);
+  const tools = opts.tools;
+  out.line(`chatting with ${llm.provider.id} (${llm.model ?? "server default"})${tools ? ` with ${tools.tools.length} tool${tools.tools.length === 1 ? "" : "s"} (${tools.tools.map((t) => t.name).join(", ")})` : ""}; ${SESSION_HELP}`, s.dim);
   /** The reply being received, which Ctrl-C stops. */
   let running: AbortController | undefined;
   let leftByCommand = false;
+  // Ctrl-D while a reply streams (or at an approval) closes the session's readline before the turn
+  // ends: no prompt after it, since prompting a closed readline resumes stdin and the program would
+  // never exit.
+  let closed = false;
+  let closedMidTurn = false;
+  rl.on("close", () => {
+    closed = true;
+    closedMidTurn = running !== undefined;
+  });
   // In raw mode Ctrl-C is a key, not a signal: readline reports it here.
   rl.on("SIGINT", () => {
     if (running) running.abort();
@@ -145,15 +225,27 @@ async function interactive(llm: LlmClient, history: ChatCompletionMessageParam[]
       history.push({ role: "user", content: raw });
       running = new AbortController();
       try {
-        const r = await turn(llm, history, params, { ...opts, signal: running.signal });
-        if (r.stopped) {
+        let stopped: boolean;
+        if (tools) {
+          const r = await toolTurn(llm, history, params, { ...opts, tools, signal: running.signal, controller: running, ask });
+          // The history is the loop's, stopped or not: every call, result and answer is kept, and the
+          // next message continues it.
+          history.splice(0, history.length, ...r.messages);
+          stopped = r.stopped;
+        } else {
+          const r = await turn(llm, history, params, { ...opts, signal: running.signal });
           // A stopped reply stays in the history as far as it was shown: the screen and the
           // model's memory agree, and "go on" or "shorter" can refer to it. Tool calls cut
           // midway are not kept (their arguments may be incomplete, and a call needs a result).
           // If nothing was shown, the question goes too: two user turns in a row are refused by
           // some servers' chat templates.
-          if (r.shown) history.push({ role: "assistant", content: r.shown });
-          else history.pop();
+          if (r.stopped) {
+            if (r.shown) history.push({ role: "assistant", content: r.shown });
+            else history.pop();
+          }
+          stopped = r.stopped;
+        }
+        if (stopped) {
           endOpenLines();
           err.line("(stopped)", dim);
         }
@@ -166,11 +258,12 @@ async function interactive(llm: LlmClient, history: ChatCompletionMessageParam[]
         running = undefined;
       }
     }
+    if (closed) break;
     rl.prompt();
   }
   rl.close();
   // Ctrl-D or Ctrl-C left the cursor after the prompt: the shell's prompt needs a line of its own.
-  if (!leftByCommand) process.stdout.write("\n");
+  if (!leftByCommand && !closedMidTurn) process.stdout.write("\n");
   return 0;
 }
 
@@ -237,4 +330,134 @@ async function turn(llm: LlmClient, history: ChatCompletionMessageParam[], param
   }
   history.push({ role: "assistant", content: msg?.content ?? "", ...(msg?.tool_calls ? { tool_calls: msg.tool_calls } : {}) });
   return { stopped: false, shown };
+}
+
+/** One line of a tool's call or result on stderr: on one line, and cut when long (unless --verbose). */
+function clip(text: string, whole: boolean): string {
+  const one = text.replace(/\r?\n/g, "\\n");
+  return whole || one.length <= 200 ? one : `${one.slice(0, 199)}… (${one.length} characters; --verbose shows all)`;
+}
+
+/** A call's arguments as sent, compacted when they are JSON. */
+function compactArgs(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * The history after a stopped tool loop: the loop's, as far as it got. Calls left without a result
+ * (stopped at an approval, or while running) are answered as stopped, since a call needs its result;
+ * text shown of a step cut midway is kept, as a stopped reply's is. If nothing came at all, the
+ * question goes too (two user turns in a row are refused by some servers).
+ */
+export function stoppedHistory(sent: ChatCompletionMessageParam[], loop: ChatCompletionMessageParam[] | undefined, partial: string): ChatCompletionMessageParam[] {
+  const h = [...(loop ?? sent)];
+  const last = h.at(-1);
+  if (last?.role === "assistant" && last.tool_calls?.length) {
+    for (const c of last.tool_calls) h.push({ role: "tool", tool_call_id: c.id, content: `The user stopped the run before this call of ${c.function.name} finished; its outcome is unknown.` });
+  }
+  if (partial) h.push({ role: "assistant", content: partial });
+  else if (h.at(-1)?.role === "user") h.pop();
+  return h;
+}
+
+/**
+ * One turn with tools: the tool loop, its text streamed to stdout as in \`turn\`, each call and result on
+ * stderr, approvals asked. Resolves the loop's history (also when stopped: see \`stoppedHistory\`).
+ */
+async function toolTurn(llm: LlmClient, history: ChatCompletionMessageParam[], params: Partial<ChatCompletionCreateParams>, opts: ToolTurnOptions): Promise<{ stopped: boolean; messages: ChatCompletionMessageParam[] }> {
+  const dim = styler(process.stderr).dim;
+  const setup = opts.tools;
+  /** The current step's text, and whether that step has finished. */
+  let stepText = "";
+  let stepOpen = false;
+  let reasoning = false;
+  /** Before a line on stderr: end the reasoning, and the step's text (piped too: the next step's text starts a line of its own). */
+  const breakLines = () => {
+    if (reasoning) {
+      err.endLine();
+      reasoning = false;
+    }
+    out.endLine();
+  };
+  /** Lines that came while an approval question is on screen (another call's result): shown after the answer. */
+  let held: string[] | undefined;
+  const note = (line: string) => {
+    if (held) return void held.push(line);
+    breakLines();
+    err.line(clip(line, setup.verbose), dim);
+  };
+  const onQuestion = (open: boolean) => {
+    const lines = held;
+    held = open ? [] : undefined;
+    if (!open) for (const l of lines ?? []) note(l);
+  };
+  const run = llm.chat.completions.runTools(
+    { ...params, messages: history, tools: setup.tools, maxSteps: setup.maxSteps, stream: opts.stream && !opts.json },
+    {
+      signal: opts.signal,
+      approve: approver({ ask: opts.ask, yes: setup.yes, timeoutMs: setup.timeoutMs, onQuestion }, opts.controller),
+      // The CLI times each question itself, from when it is shown (they are asked one at a time).
+      approvalTimeout: 2_147_483_647,
+    },
+  );
+  // Listeners hear each event as it happens: a call is shown before its approval is asked.
+  run.on("*", (e) => {
+    switch (e.type) {
+      case "step-start":
+        stepText = "";
+        stepOpen = true;
+        break;
+      case "step-finish":
+        stepOpen = false;
+        break;
+      case "reasoning-delta":
+        if (opts.json) break;
+        err.write(e.text, dim);
+        reasoning = true;
+        break;
+      case "text-delta":
+        if (opts.json) break;
+        if (reasoning) {
+          err.endLine();
+          reasoning = false;
+        }
+        out.streamed(e.text);
+        stepText += e.text;
+        break;
+      case "tool-call":
+        note(`→ ${e.name}(${compactArgs(e.toolCall.function.arguments)})`);
+        break;
+      case "tool-result":
+        note(e.isError ? `✗ ${e.name}: ${e.result.replace(/^Error: /, "")}` : `← ${e.name}: ${e.result || "(nothing)"}`);
+        break;
+    }
+  });
+  let result: RunResult;
+  try {
+    result = await run.done();
+  } catch (e) {
+    if (e instanceof AbortError && opts.signal.aborted) return { stopped: true, messages: stoppedHistory(history, e.messages, stepOpen ? stepText : "") };
+    throw e;
+  } finally {
+    out.flush();
+  }
+  const choice = result.completion.choices[0];
+  if (opts.json) out.write(JSON.stringify(result.completion, null, 2) + "\n");
+  else {
+    if (reasoning) err.endLine();
+    // As in \`turn\`: one newline on a terminal, the answer plus "\n" when piped.
+    if (stepText) {
+      if (out.tty) out.endLine();
+      else out.write("\n");
+    } else if (out.tty) out.endLine();
+    if (result.finishReason === "max-steps") err.line(`(the model was still calling tools after ${setup.maxSteps} steps; --max-steps raises the limit)`, dim);
+    else if (choice?.finish_reason === "length") err.line("(the reply hit the token limit; --max-tokens raises it)", dim);
+    else if (choice?.finish_reason === "content_filter") err.line("(the provider's content filter stopped the reply)", dim);
+    else if (!stepText) err.line("(the reply was empty)", dim);
+  }
+  return { stopped: false, messages: result.messages };
 }
