@@ -184,3 +184,21 @@ test("bad options are ConfigErrors", async () => {
     }
   });
 });
+
+// Every dialect as today's server speaks it: the tool-call turn, its result and the answer go over the
+// wire, and the strict dialects' history checks accept what the loop sends.
+for (const dialect of ["openai", "groq", "ollama", "vllm", "llamacpp", "lmstudio", "openrouter", "deepseek", "mistral"] as const) {
+  test(`runTools through the ${dialect} dialect: a streamed tool step, its result, the answer`, async () => {
+    const model = dialect === "deepseek" ? "deepseek-chat" : "sim-model";
+    await withSim({ dialect, enableAutoToolChoice: true, script: [call("roll", '{"d":20}'), { text: "A 17." }] }, { model }, async (sim, llm) => {
+      const r = await llm.chat.completions.runTools({ messages: user("Roll a d20."), tools: [roll], stream: true }).done();
+      assert.equal(r.completion.choices[0]!.message.content, "A 17.");
+      assert.equal(r.finishReason, "stop");
+      // The last request (Mistral's first one is refused for stream_options and resent: Q1).
+      const second = sim.requests.at(-1)!.body.messages;
+      assert.equal(second.at(-1).role, "tool");
+      assert.equal(second.at(-1).tool_call_id, second.at(-2).tool_calls[0].id);
+      assert.equal(second.at(-1).content, '{"d":20,"value":17}');
+    });
+  });
+}
