@@ -80,8 +80,8 @@ function run<T>(cfg: ResolvedConfig, fn: () => Promise<Answer<T>>): LlmPromise<T
 async function createChat(cfg: ResolvedConfig, params: ChatCompletionCreateParams, options?: RequestOptions): Promise<Answer<ChatCompletion | ChatStream>> {
   const call = resolveCall(cfg, options);
   if (params?.repairHistory && Array.isArray(params.messages)) {
-    // Loaded only by those who ask for it.
-    const { repairMessages } = await import("./agent/repair.js");
+    // Loaded only by those who ask for it, from the tool loop's module (one lazily loaded chunk holds both).
+    const { repairMessages } = await import("./agent/run-tools.js");
     const r = repairMessages(params.messages, { provider: cfg.preset });
     for (const w of r.warnings) call.warn(w);
     params = { ...params, messages: r.messages };

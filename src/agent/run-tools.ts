@@ -16,7 +16,7 @@ import {
   type RunResult, type StepRecord, type ToolResultRecord,
 } from "./events.js";
 
-export { ToolRun };
+export { ToolRun, repairMessages };
 import { repairMessages } from "./repair.js";
 
 /** Parameters of `runTools`: a chat request whose tools may run themselves. */
