@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { presets } from "./exports.js";
 
@@ -14,4 +14,7 @@ test("the README documents every preset's configuration: id, base URL, key varia
     assert.ok(p.defaultModel ? row.includes(`\`${p.defaultModel}\``) : row.includes("pass `model`"), `${p.id}: default model`);
   }
   assert.match(readme.split("\n").slice(0, 12).join("\n"), /npm ci[\s\S]*npm test/);
+  // Links stay inside the repository (and the package): a link to ../ is dead for every reader.
+  assert.doesNotMatch(readme, /\]\(\.\.\//);
+  for (const m of readme.matchAll(/\]\((docs\/[^)#]+)/g)) assert.ok(existsSync(resolve(import.meta.dirname, "../..", m[1]!)), `README links ${m[1]}, which does not exist`);
 });
