@@ -33,3 +33,13 @@ export async function rejection(p: Promise<unknown>): Promise<any> {
   }
   throw new Error("expected a rejection, got success");
 }
+
+/** Start a simulator, run `fn` against its origin over real HTTP (raw fetch), always close. */
+export async function withServer<T>(options: SimulatorOptions, fn: (origin: string) => Promise<T>): Promise<T> {
+  const sim = await startSimulator(options);
+  try {
+    return await fn(sim.origin);
+  } finally {
+    await sim.close();
+  }
+}

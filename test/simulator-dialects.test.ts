@@ -1,16 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dialects, resolveDialect, startSimulator, type SimReply, type SimulatorOptions } from "./exports.js";
+import { withServer } from "./helpers.js";
+import { dialects, resolveDialect, type SimReply, type SimulatorOptions } from "./exports.js";
 
-/** Start a simulator, run `fn` against its origin over real HTTP, always close. */
-async function withServer<T>(options: SimulatorOptions, fn: (origin: string) => Promise<T>): Promise<T> {
-  const sim = await startSimulator(options);
-  try {
-    return await fn(sim.origin);
-  } finally {
-    await sim.close();
-  }
-}
 
 const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 

@@ -1,20 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dialects, schemaInstance, startSimulator, type DialectName, type SimReply, type SimulatorOptions } from "./exports.js";
+import { withServer } from "./helpers.js";
+import { dialects, schemaInstance, type DialectName, type SimReply, type SimulatorOptions } from "./exports.js";
 import { validateJsonSchema } from "../src/structured/json-schema.js";
 
 // What each simulated server does with `response_format`, as its real server does today (older
 // releases behind `legacy: true`), seen on the wire with a raw fetch; and the instance the simulator
 // answers with when nothing is scripted.
 
-async function withServer<T>(options: SimulatorOptions, fn: (origin: string) => Promise<T>): Promise<T> {
-  const sim = await startSimulator(options);
-  try {
-    return await fn(sim.origin);
-  } finally {
-    await sim.close();
-  }
-}
 
 const chat = (origin: string, body: Record<string, unknown>) =>
   fetch(`${origin}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "sim-model", ...body }) });

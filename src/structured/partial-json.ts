@@ -669,18 +669,7 @@ export class PartialJsonParser {
         value = this.str + this.strHi + out;
         value.charCodeAt(0); // flattens the rope built across pieces, once
       }
-      if (this.mode === KEY_STRING) {
-        this.key = value;
-        this.mode = COLON;
-      } else {
-        // Nothing new to see when only the closing quote arrived: keep the last snapshot.
-        const was = this.changed;
-        const same = value.length === this.str.length;
-        this.put(value);
-        if (same) this.changed = was;
-      }
-      this.str = "";
-      this.strHi = "";
+      this.endString(value);
       return q + 1;
     }
     if (end < n) {
@@ -696,6 +685,22 @@ export class PartialJsonParser {
       if (this.mode === STRING) this.changed = true;
     }
     return n;
+  }
+
+  /** A string ended with `value`: it is a key, or a value put in place. */
+  private endString(value: string): void {
+    if (this.mode === KEY_STRING) {
+      this.key = value;
+      this.mode = COLON;
+    } else {
+      // Nothing new to see when only the closing quote arrived: keep the last snapshot.
+      const was = this.changed;
+      const same = value.length === this.str.length;
+      this.put(value);
+      if (same) this.changed = was;
+    }
+    this.str = "";
+    this.strHi = "";
   }
 
   /** The first backslash at or after `from` in the piece (n when none), cached for the piece. */
@@ -723,18 +728,7 @@ export class PartialJsonParser {
       }
       if (c === 34) {
         const value = this.str === "" && this.strHi === "" ? s.slice(a, p) : this.str + this.strHi + s.slice(a, p);
-        if (this.mode === KEY_STRING) {
-          this.key = value;
-          this.mode = COLON;
-        } else {
-          // Nothing new to see when only the closing quote arrived: keep the last snapshot.
-          const was = this.changed;
-          const same = value.length === this.str.length;
-          this.put(value);
-          if (same) this.changed = was;
-        }
-        this.str = "";
-        this.strHi = "";
+        this.endString(value);
         return p + 1;
       }
       if (c === 92) {
